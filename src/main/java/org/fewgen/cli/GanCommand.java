@@ -1,0 +1,19 @@
+package org.fewgen.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code fewgen gan} group. */
+@Command(name = "gan", mixinStandardHelpOptions = true,
+        description = "Faster Projected GAN: model summary, training, generation, FID.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class GanCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,122 @@
+package org.fewgen.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import org.fewgen.nn.Module;
+import org.fewgen.nn.Tensors;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam whose moments are named after the parameters they belong to, so that a checkpoint can
+ * save and restore them exactly (DJL's own Adam keys them by random ids and never exposes them).
+ *
+ * <p>Each parameter is updated by one fused native call (libtorch in-place ops inside DJL's JNI):
+ * {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²; w -= lr·sqrt(1-b2^t)/(1-b1^t) · m/(sqrt(v)+eps)},
+ * after which the gradient is zeroed. This differs from {@code torch.optim.Adam} only in where
+ * eps enters (it is scaled by {@code sqrt(1-b2^t)}), which is immaterial at eps = 1e-8.
+ */
+public final class Adam {
+
+    private final Map<String, NDArray> params;
+    private final Map<String, NDArray> mean = new LinkedHashMap<>();
+    private final Map<String, NDArray> variance = new LinkedHashMap<>();
+    private final float lr;
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private final float weightDecay;
+    private long step;
+
+    /**
+     * @param module the module whose parameters this optimizer updates (all of them, by name)
+     * @param lr learning rate
+     * @param beta1 first-moment decay
+     * @param beta2 second-moment decay
+     * @param eps denominator guard
+     * @param weightDecay L2 penalty added to the gradient (0 for none)
+     */
+    public Adam(Module module, float lr, float beta1, float beta2, float eps, float weightDecay) {
+        this(module.namedParameters(), module.getManager(), lr, beta1, beta2, eps, weightDecay);
+    }
+
+    public Adam(Map<String, NDArray> params, NDManager manager, float lr, float beta1, float beta2, float eps,
+                float weightDecay) {
+        this.params = new LinkedHashMap<>(params);
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        for (Map.Entry<String, NDArray> e : this.params.entrySet()) {
+            NDArray p = e.getValue();
+            NDArray m = manager.zeros(p.getShape(), p.getDataType(), p.getDevice());
+            NDArray v = manager.zeros(p.getShape(), p.getDataType(), p.getDevice());
+            m.setName("m." + e.getKey());
+            v.setName("v." + e.getKey());
+            mean.put(e.getKey(), m);
+            variance.put(e.getKey(), v);
+        }
+    }
+
+    /** Applies one update to every parameter that has a gradient, then zeroes the gradients. */
+    public void step() {
+        step++;
+        float correction = (float) (lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step)));
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDArray p = e.getValue();
+            if (!p.hasGradient()) {
+                continue;
+            }
+            try (NDArray grad = p.getGradient()) {
+                JniUtils.adamUpdate(Tensors.pt(p), Tensors.pt(grad), Tensors.pt(mean.get(e.getKey())),
+                        Tensors.pt(variance.get(e.getKey())), lr, correction, weightDecay, 1f, -1f, beta1, beta2,
+                        eps, false);
+                JniUtils.zeroGrad(Tensors.pt(p));
+            }
+        }
+    }
+
+    /** Zeroes the gradients of every parameter without updating (after a skipped step). */
+    public void zeroGradients() {
+        for (NDArray p : params.values()) {
+            if (p.hasGradient()) {
+                JniUtils.zeroGrad(Tensors.pt(p));
+            }
+        }
+    }
+
+    public long getStep() {
+        return step;
+    }
+
+    public float getLearningRate() {
+        return lr;
+    }
+
+    /** The moments as {@code m.<param>} and {@code v.<param>}, for a checkpoint. */
+    public Map<String, NDArray> state() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        mean.forEach((k, v) -> out.put("m." + k, v));
+        variance.forEach((k, v) -> out.put("v." + k, v));
+        return out;
+    }
+
+    /** Restores moments saved by {@link #state()} and the step counter. */
+    public void loadState(Map<String, NDArray> saved, long savedStep, String origin) {
+        for (Map.Entry<String, NDArray> e : state().entrySet()) {
+            NDArray src = saved.get(e.getKey());
+            if (src == null || !src.getShape().equals(e.getValue().getShape())) {
+                throw new IllegalArgumentException(origin + ": optimizer state '" + e.getKey() + "' is "
+                        + (src == null ? "missing" : "of shape " + src.getShape()) + ", expected "
+                        + e.getValue().getShape());
+            }
+        }
+        for (Map.Entry<String, NDArray> e : state().entrySet()) {
+            Tensors.copyInto(saved.get(e.getKey()), e.getValue());
+        }
+        this.step = savedStep;
+    }
+}
