@@ -1,0 +1,36 @@
+package org.fewgen.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Fully connected layer {@code y = x Wᵀ + b}, weight {@code (out, in)} as in PyTorch; input
+ * {@code (N, in)}, output {@code (N, out)}. PyTorch's default initialisation U(−1/√in, 1/√in).
+ */
+public class Linear extends Module implements Layer {
+
+    private final NDArray weight;
+    private final NDArray bias;
+
+    public Linear(NDManager manager, int in, int out, boolean bias) {
+        super(manager);
+        float bound = (float) (1.0 / Math.sqrt(in));
+        this.weight = addParameter("weight", manager.randomUniform(-bound, bound, new Shape(out, in)));
+        this.bias = bias ? addParameter("bias", manager.randomUniform(-bound, bound, new Shape(out))) : null;
+    }
+
+    public NDArray getWeight() {
+        return weight;
+    }
+
+    public NDArray getBias() {
+        return bias;
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        return JniUtils.linear(Tensors.pt(x), Tensors.pt(weight), bias == null ? null : Tensors.pt(bias));
+    }
+}
