@@ -33,6 +33,7 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
     private boolean trainable = true;
+    private boolean alwaysEval;
 
     protected Module(NDManager manager) {
         this.manager = manager;
@@ -125,7 +126,20 @@ public abstract class Module {
      * module and its descendants. Independent of {@link #setTrainable}.
      */
     public void train(boolean on) {
-        visit("", (p, m) -> m.training = on);
+        training = on && !alwaysEval;
+        for (Module child : children.values()) {
+            child.train(training);
+        }
+    }
+
+    /**
+     * Pins this module and its descendants to eval mode: a later {@code train(true)} on an
+     * ancestor leaves them in eval mode. Frozen pretrained networks need this so that their
+     * batch-norm statistics never move, whatever the enclosing network does.
+     */
+    public void setAlwaysEval(boolean on) {
+        alwaysEval = on;
+        train(training);
     }
 
     public boolean isTraining() {
