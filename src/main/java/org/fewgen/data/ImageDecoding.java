@@ -34,9 +34,14 @@ final class ImageDecoding {
     /** File name extensions that are decoded; other files in a folder or zip are ignored. */
     static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "svg");
 
+    /** Held so the level set below is not lost when the logger is garbage-collected. */
+    private static final java.util.logging.Logger JSVG_LOG = java.util.logging.Logger.getLogger("com.github.weisj.jsvg");
+
     static {
         // Decoding runs on many threads from memory; ImageIO's disk cache only adds temp files.
         ImageIO.setUseCache(false);
+        // jsvg logs a stack trace per malformed file; fewgen reports each as one entry of the skipped summary.
+        JSVG_LOG.setLevel(java.util.logging.Level.OFF);
     }
 
     /** Why a file could not be decoded. */
