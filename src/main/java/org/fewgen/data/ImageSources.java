@@ -101,6 +101,14 @@ public final class ImageSources {
         return DatasetCache.defaultDir();
     }
 
+    /**
+     * Writes {@code set} atomically as a fewgen dataset file (safetensors with one U8 tensor
+     * {@code pixels} (N, 3, R, R) and metadata), which {@link #load} accepts as a source.
+     */
+    public static void writeTensorFile(Path file, ImageSet set, Transform transform) throws IOException {
+        DatasetCache.write(file, set, null, transform);
+    }
+
     /** Loads with the default cache folder. */
     public static ImageSet load(String source, int resolution, Transform transform) {
         return load(source, resolution, transform, Options.defaults());
@@ -337,7 +345,9 @@ public final class ImageSources {
                 var it = zip.entries();
                 while (it.hasMoreElements()) {
                     ZipEntry e = it.nextElement();
-                    if (e.isDirectory() || isHidden(Path.of(e.getName())) || e.getName().startsWith("__MACOSX/")) {
+                    // dataset.json describes a zip written by `fewgen data prepare`; it is not data.
+                    if (e.isDirectory() || isHidden(Path.of(e.getName())) || e.getName().startsWith("__MACOSX/")
+                            || e.getName().equals("dataset.json")) {
                         continue;
                     }
                     if (!ImageDecoding.isImageName(e.getName())) {
