@@ -136,10 +136,8 @@ public final class ImageSources {
         }
         try {
             return switch (spec.kind) {
-                case SHAPES -> ProceduralShapes.imageSet(source, limit > 0 ? limit : ProceduralShapes.DEFAULT_COUNT,
-                        resolution, ProceduralShapes.DEFAULT_SEED);
                 case CACHE_FILE -> loadCacheFile(source, spec.path, resolution, t);
-                case FOLDER, ZIP, IDX -> loadCached(source, spec, resolution, t, limit, options);
+                case SHAPES, FOLDER, ZIP, IDX -> loadCached(source, spec, resolution, t, limit, options);
             };
         } catch (IOException e) {
             throw new DataException(source + ": " + e.getMessage(), e);
@@ -290,7 +288,7 @@ public final class ImageSources {
 
     private static ImageSet loadCached(String label, SourceSpec spec, int resolution, Transform t, int limit,
                                        Options options) throws IOException {
-        List<Entry> entries = spec.kind == Kind.IDX ? List.of() : listEntries(spec);
+        List<Entry> entries = spec.kind == Kind.IDX || spec.kind == Kind.SHAPES ? List.of() : listEntries(spec);
         String key = cacheKey(spec, entries, resolution, t, limit);
         Path cacheFile = null;
         if (options.cacheDir() != null) {
@@ -308,9 +306,12 @@ public final class ImageSources {
                 }
             }
         }
-        ImageSet set = spec.kind == Kind.IDX
-                ? decodeIdx(label, spec.path, resolution, t, limit, options.progress())
-                : decodeEntries(label, entries, resolution, t, limit, options.progress());
+        ImageSet set = switch (spec.kind) {
+            case SHAPES -> ProceduralShapes.imageSet(label, limit > 0 ? limit : ProceduralShapes.DEFAULT_COUNT,
+                    resolution, ProceduralShapes.DEFAULT_SEED);
+            case IDX -> decodeIdx(label, spec.path, resolution, t, limit, options.progress());
+            default -> decodeEntries(label, entries, resolution, t, limit, options.progress());
+        };
         if (cacheFile != null) {
             try {
                 DatasetCache.write(cacheFile, set, key, t);
@@ -514,6 +515,12 @@ public final class ImageSources {
             throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("fewgen-dataset-key v").append(CACHE_KEY_VERSION).append('\n');
+        if (spec.kind == Kind.SHAPES) {
+            int n = limit > 0 ? limit : ProceduralShapes.DEFAULT_COUNT;
+            sb.append("shapes v").append(ProceduralShapes.VERSION).append(" seed ").append(ProceduralShapes.DEFAULT_SEED)
+                    .append(" count ").append(n).append(" resolution ").append(resolution).append('\n');
+            return sha256(sb.toString());
+        }
         sb.append(spec.kind).append(' ').append(spec.path.toAbsolutePath().normalize()).append('\n');
         sb.append("resolution ").append(resolution).append(" transform ").append(t.cliName())
                 .append(" limit ").append(limit).append('\n');
@@ -527,9 +534,13 @@ public final class ImageSources {
             BasicFileAttributes a = Files.readAttributes(spec.path, BasicFileAttributes.class);
             sb.append(a.size()).append('\t').append(a.lastModifiedTime().toMillis()).append('\n');
         }
+        return sha256(sb.toString());
+    }
+
+    private static String sha256(String text) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
