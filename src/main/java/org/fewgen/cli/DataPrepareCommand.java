@@ -19,10 +19,11 @@ import java.util.concurrent.Callable;
 
 /** {@code fewgen data prepare}: decode a source once into a zip of R×R PNGs (or a tensor file). */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-        description = {"Decode, square and resize a dataset once, into a zip of RxR PNGs plus dataset.json",
-                "(or, for --out *.safetensors, fewgen's compact uint8 tensor file).",
-                "SRC: a folder of PNG/JPEG/BMP/GIF/SVG, a .zip, an IDX file, mnist[:N],",
-                "openmoji:<category>[/<sub>] (both under $FEWGEN_DATA) or builtin:shapes[:N]."})
+        description = {"Decode, square and resize a dataset once: a zip of RxR PNGs",
+                "plus dataset.json, or (--out *.safetensors) a uint8 tensor file.",
+                "SRC: a folder of PNG/JPEG/BMP/GIF/SVG, a .zip, an IDX file,",
+                "mnist[:N] or openmoji:<category>[/<sub>] (under $FEWGEN_DATA),",
+                "or builtin:shapes[:N]."})
 public final class DataPrepareCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -85,9 +86,9 @@ public final class DataPrepareCommand implements Callable<Integer> {
         long start = System.nanoTime();
         ImageSet set;
         try (LoadProgress progress = new LoadProgress()) {
-            ImageSources.Options options = new ImageSources.Options(
+            ImageSources.LoadConfig config = new ImageSources.LoadConfig(
                     noCache ? null : ImageSources.defaultCacheDir(), limit, progress);
-            set = ImageSources.load(source, resolution, transform, options);
+            set = ImageSources.load(source, resolution, transform, config);
         }
         int originals = set.size();
         if (mirror) {

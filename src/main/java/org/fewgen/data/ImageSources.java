@@ -62,29 +62,29 @@ public final class ImageSources {
      * @param limit at most this many images (the first ones in order); 0 = all
      * @param progress called as files are decoded; null for none
      */
-    public record Options(Path cacheDir, int limit, Progress progress) {
+    public record LoadConfig(Path cacheDir, int limit, Progress progress) {
 
-        public Options {
+        public LoadConfig {
             if (limit < 0) {
                 throw new IllegalArgumentException("limit must be >= 0, got " + limit);
             }
         }
 
         /** The default cache folder, no limit, no progress. */
-        public static Options defaults() {
-            return new Options(DatasetCache.defaultDir(), 0, null);
+        public static LoadConfig defaults() {
+            return new LoadConfig(DatasetCache.defaultDir(), 0, null);
         }
 
-        public Options withCacheDir(Path dir) {
-            return new Options(dir, limit, progress);
+        public LoadConfig withCacheDir(Path dir) {
+            return new LoadConfig(dir, limit, progress);
         }
 
-        public Options withLimit(int n) {
-            return new Options(cacheDir, n, progress);
+        public LoadConfig withLimit(int n) {
+            return new LoadConfig(cacheDir, n, progress);
         }
 
-        public Options withProgress(Progress p) {
-            return new Options(cacheDir, limit, p);
+        public LoadConfig withProgress(Progress p) {
+            return new LoadConfig(cacheDir, limit, p);
         }
     }
 
@@ -111,12 +111,12 @@ public final class ImageSources {
 
     /** Loads with the default cache folder. */
     public static ImageSet load(String source, int resolution, Transform transform) {
-        return load(source, resolution, transform, Options.defaults());
+        return load(source, resolution, transform, LoadConfig.defaults());
     }
 
     /** Loads with the given cache folder (null: no cache) and progress callback (null: none). */
     public static ImageSet load(String source, int resolution, Transform transform, Path cacheDir, Progress progress) {
-        return load(source, resolution, transform, new Options(cacheDir, 0, progress));
+        return load(source, resolution, transform, new LoadConfig(cacheDir, 0, progress));
     }
 
     /**
@@ -124,20 +124,20 @@ public final class ImageSources {
      *
      * @throws DataException when the source does not exist, cannot be read, or has no decodable image
      */
-    public static ImageSet load(String source, int resolution, Transform transform, Options options) {
+    public static ImageSet load(String source, int resolution, Transform transform, LoadConfig config) {
         if (resolution < 1 || resolution > 4096) {
             throw new IllegalArgumentException("resolution must be in 1..4096, got " + resolution);
         }
         Transform t = transform == null ? Transform.CENTER_CROP : transform;
         SourceSpec spec = resolve(source, System.getenv("FEWGEN_DATA"));
-        int limit = options.limit() > 0 ? options.limit() : spec.limit;
-        if (options.limit() > 0 && spec.limit > 0) {
-            limit = Math.min(options.limit(), spec.limit);
+        int limit = config.limit() > 0 ? config.limit() : spec.limit;
+        if (config.limit() > 0 && spec.limit > 0) {
+            limit = Math.min(config.limit(), spec.limit);
         }
         try {
             return switch (spec.kind) {
                 case CACHE_FILE -> loadCacheFile(source, spec.path, resolution, t);
-                case SHAPES, FOLDER, ZIP, IDX -> loadCached(source, spec, resolution, t, limit, options);
+                case SHAPES, FOLDER, ZIP, IDX -> loadCached(source, spec, resolution, t, limit, config);
             };
         } catch (IOException e) {
             throw new DataException(source + ": " + e.getMessage(), e);
@@ -287,12 +287,12 @@ public final class ImageSources {
     }
 
     private static ImageSet loadCached(String label, SourceSpec spec, int resolution, Transform t, int limit,
-                                       Options options) throws IOException {
+                                       LoadConfig config) throws IOException {
         List<Entry> entries = spec.kind == Kind.IDX || spec.kind == Kind.SHAPES ? List.of() : listEntries(spec);
         String key = cacheKey(spec, entries, resolution, t, limit);
         Path cacheFile = null;
-        if (options.cacheDir() != null) {
-            cacheFile = options.cacheDir().resolve(slug(label) + "-" + resolution + "-" + t.cliName() + "-"
+        if (config.cacheDir() != null) {
+            cacheFile = config.cacheDir().resolve(slug(label) + "-" + resolution + "-" + t.cliName() + "-"
                     + key.substring(0, 16) + ".safetensors");
             if (Files.isRegularFile(cacheFile)) {
                 try {
@@ -309,8 +309,8 @@ public final class ImageSources {
         ImageSet set = switch (spec.kind) {
             case SHAPES -> ProceduralShapes.imageSet(label, limit > 0 ? limit : ProceduralShapes.DEFAULT_COUNT,
                     resolution, ProceduralShapes.DEFAULT_SEED);
-            case IDX -> decodeIdx(label, spec.path, resolution, t, limit, options.progress());
-            default -> decodeEntries(label, entries, resolution, t, limit, options.progress());
+            case IDX -> decodeIdx(label, spec.path, resolution, t, limit, config.progress());
+            default -> decodeEntries(label, entries, resolution, t, limit, config.progress());
         };
         if (cacheFile != null) {
             try {

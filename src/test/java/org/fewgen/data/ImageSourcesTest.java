@@ -113,6 +113,11 @@ class ImageSourcesTest {
         assertThat(pink[2]).isBetween(125, 129);
         assertThat(TestImages.rgb(set, 4, 3, 3)).containsExactly(0, 0, 255);
         assertThat(set.grayscale(0)[0]).isCloseTo(100 / 255f, org.assertj.core.data.Offset.offset(1e-5f));
+        // Luma weights 0.299 R + 0.587 G + 0.114 B: pure blue is dark.
+        assertThat(set.grayscale(4)[15]).isCloseTo(0.114f, org.assertj.core.data.Offset.offset(1e-5f));
+        float[] all = set.grayscaleAll();
+        assertThat(all).hasSize(5 * 16);
+        assertThat(all[4 * 16 + 15]).isEqualTo(set.grayscale(4)[15]);
     }
 
     private static void fillSamples(WritableRaster raster, int value) {
@@ -258,7 +263,7 @@ class ImageSourcesTest {
 
         // Loading through the path (FEWGEN_DATA may differ in this JVM) with a limit: 3 SVGs at 32x32.
         ImageSet set = ImageSources.load(spec.path().toString(), 32, Transform.CENTER_CROP,
-                new ImageSources.Options(null, 3, null));
+                new ImageSources.LoadConfig(null, 3, null));
         assertThat(set.size()).isEqualTo(3);
         for (int i = 0; i < 3; i++) {
             // Corners are white: OpenMoji's construction grid (a grey frame) is not drawn.
@@ -281,7 +286,7 @@ class ImageSourcesTest {
         assertThat(spec.kind()).isEqualTo(ImageSources.Kind.IDX);
         assertThat(spec.limit()).isEqualTo(4);
         ImageSet set = ImageSources.load(spec.path().toString(), 28, Transform.CENTER_CROP,
-                new ImageSources.Options(null, 4, null));
+                new ImageSources.LoadConfig(null, 4, null));
         assertThat(set.size()).isEqualTo(4);
         // MNIST: white strokes on black; corners are black, the centre has ink.
         assertThat(TestImages.rgb(set, 0, 0, 0)).containsExactly(0, 0, 0);
