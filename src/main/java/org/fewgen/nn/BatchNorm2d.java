@@ -41,8 +41,8 @@ public class BatchNorm2d extends Module implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
-        // JniUtils names its parameters (gamma, beta, mean, var), but the native call takes
-        // (running_mean, running_var, weight, bias), as DJL's own PtNDArrayEx.batchNorm passes them
+        // JniUtils.batchNorm's parameter names are misleading: the native call takes
+        // (input, running_mean, running_var, weight, bias), as DJL's own PtNDArrayEx passes them
         return JniUtils.batchNorm(Tensors.pt(x), Tensors.pt(runningMean), Tensors.pt(runningVar), Tensors.pt(weight),
                 Tensors.pt(bias), isTraining(), momentum, eps);
     }
