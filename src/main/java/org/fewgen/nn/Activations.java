@@ -1,0 +1,49 @@
+package org.fewgen.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/** Stateless activations used by the GAN blocks, as {@link Layer}s and static functions. */
+public final class Activations {
+
+    private Activations() {
+    }
+
+    /**
+     * Gated linear unit over channels (Dauphin et al. 2017): {@code (N, 2C, H, W) → (N, C, H, W)},
+     * first half times sigmoid of the second half.
+     */
+    public static NDArray glu(NDArray x) {
+        long c2 = x.getShape().get(1);
+        if (c2 % 2 != 0) {
+            throw new IllegalArgumentException("GLU needs an even channel count, got " + x.getShape());
+        }
+        long c = c2 / 2;
+        NDArray value = JniUtils.slice(Tensors.pt(x), 1, 0, c, 1);
+        NDArray gate = JniUtils.sigmoid(JniUtils.slice(Tensors.pt(x), 1, c, c2, 1));
+        return value.mul(gate);
+    }
+
+    /** Swish / SiLU: {@code x·sigmoid(x)}, any shape. */
+    public static NDArray swish(NDArray x) {
+        return x.mul(JniUtils.sigmoid(Tensors.pt(x)));
+    }
+
+    /** LeakyReLU with slope 0.2, the discriminator's activation. */
+    public static NDArray leakyRelu02(NDArray x) {
+        return JniUtils.leakyRelu(Tensors.pt(x), 0.2);
+    }
+
+    public static NDArray sigmoid(NDArray x) {
+        return JniUtils.sigmoid(Tensors.pt(x));
+    }
+
+    /** {@link #glu} as a layer. */
+    public static final Layer GLU = Activations::glu;
+    /** {@link #swish} as a layer. */
+    public static final Layer SWISH = Activations::swish;
+    /** {@link #leakyRelu02} as a layer. */
+    public static final Layer LEAKY_RELU_02 = Activations::leakyRelu02;
+    /** {@link #sigmoid} as a layer. */
+    public static final Layer SIGMOID = Activations::sigmoid;
+}

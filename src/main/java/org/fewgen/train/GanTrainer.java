@@ -1,0 +1,383 @@
+package org.fewgen.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import org.fewgen.io.SafeTensors;
+import org.fewgen.nn.Module;
+import org.fewgen.nn.Tensors;
+import org.fewgen.optim.Adam;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.LongPredicate;
+
+/**
+ * The state of a Faster Projected GAN training run (G, EMA G, D, both optimizers, counters) and
+ * one training step in the reference schedule:
+ * <ol>
+ *   <li>G phase: D's trainable heads frozen; {@code loss_G = −mean(D(G(z)))}; Adam on G.</li>
+ *   <li>D phase: fakes {@code G(z')} from a fresh {@code z'} without gradients; hinge loss
+ *       {@code mean(relu(1 + D(fake))) + mean(relu(1 − D(real)))}; Adam on D's trainable heads.
+ *       DiffAugment runs inside D.</li>
+ *   <li>EMA: {@code G_ema ← β·G_ema + (1 − β)·G}, buffers copied.</li>
+ * </ol>
+ *
+ * <p>Every random number of a step comes from libtorch's generator seeded with a function of
+ * (seed, step) at the start of the step, and the real batch is a function of the step too. A run
+ * resumed from a snapshot therefore continues bit-identically (on the CPU) without any saved RNG
+ * state.
+ *
+ * <p>Native memory: long-lived tensors (weights, moments, fixed grid latents) live in
+ * {@link #manager()}; each step runs in an {@link NDScope} plus a sub-manager, so the number of
+ * arrays the model manager holds stays constant.
+ */
+public final class GanTrainer implements AutoCloseable {
+
+    /** Images in the fixed-latent grids ({@code fakes_*.png}). */
+    public static final int GRID_IMAGES = 64;
+
+    private final TrainConfig config;
+    private final NDManager manager;
+    private final Net generator;
+    private final Net generatorEma;
+    private final Net discriminator;
+    private final Map<String, NDArray> discriminatorTrainable;
+    private final Adam optG;
+    private final Adam optD;
+    private final Ema ema;
+    private final NDArray gridLatents;
+    private final double emaBeta;
+    private final Engine engine = Engine.getEngine("PyTorch");
+
+    private long step;
+    private long nimg;
+    private long recoveries;
+    private double trainSeconds;
+    private PhaseTimer timer;
+    private LongPredicate nonFiniteInjector;
+
+    /** What one step did; logit means and losses are NaN unless they were read back. */
+    public record StepResult(long step, boolean gSkipped, boolean dSkipped, float lossG, float lossD,
+                             float dReal, float dFake) {
+        public boolean nonFinite() {
+            return gSkipped || dSkipped;
+        }
+    }
+
+    /**
+     * Builds fresh networks (random G and D heads, G_ema = G) and optimizers on {@code device}.
+     */
+    public GanTrainer(TrainConfig config, NetworkFactory factory, Device device) {
+        this.config = config;
+        this.manager = NDManager.newBaseManager(device);
+        // weights are drawn from the seed too, so two runs with one seed start from the same G and D
+        JniUtils.setSeed(config.seed());
+        this.generator = factory.generator(manager, config);
+        this.generatorEma = factory.generator(manager, config);
+        this.discriminator = factory.discriminator(manager, config);
+        generator.module().train(true);
+        generatorEma.module().setTrainable(false);
+        generatorEma.module().train(false);
+        discriminator.module().train(true);
+
+        // D's feature network and projector are frozen by D itself; only the heads train
+        this.discriminatorTrainable = new LinkedHashMap<>();
+        discriminator.module().namedParameters().forEach((name, p) -> {
+            if (p.hasGradient()) {
+                discriminatorTrainable.put(name, p);
+            }
+        });
+        if (discriminatorTrainable.isEmpty()) {
+            throw new IllegalStateException("the discriminator has no trainable parameters");
+        }
+        float lr = (float) config.lr();
+        float b1 = (float) config.beta1();
+        float b2 = (float) config.beta2();
+        float eps = (float) config.eps();
+        this.optG = new Adam(generator.module(), lr, b1, b2, eps, 0f);
+        this.optD = new Adam(discriminatorTrainable, manager, lr, b1, b2, eps, 0f);
+        this.ema = new Ema(generator.module(), generatorEma.module());
+        ema.copy();
+        this.emaBeta = config.emaBeta();
+        this.gridLatents = manager.create(latents(config.seed(), GRID_IMAGES, config.zDim()),
+                new Shape(GRID_IMAGES, config.zDim()));
+        gridLatents.setName("grid_latents");
+    }
+
+    /**
+     * Latents from a Java {@link Random}: identical on every device and engine version, so a grid
+     * or a per-seed sample means the same thing everywhere.
+     *
+     * @return {@code (count, zDim)} standard normal values, row-major
+     */
+    public static float[] latents(long seed, int count, int zDim) {
+        Random r = new Random(seed);
+        float[] z = new float[count * zDim];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) r.nextGaussian();
+        }
+        return z;
+    }
+
+    private long stepSeed(long s) {
+        // a large odd multiplier keeps (seed, step) pairs apart; recoveries move to fresh randomness
+        return config.seed() * 1_000_003L + s + recoveries * 0x9E3779B97F4A7C15L;
+    }
+
+    public void setPhaseTimer(PhaseTimer timer) {
+        this.timer = timer;
+    }
+
+    /** Test hook: when it answers true for a step, that step's G loss is made NaN. */
+    public void setNonFiniteInjector(LongPredicate injector) {
+        this.nonFiniteInjector = injector;
+    }
+
+    private void lap(Phase p) {
+        if (timer != null) {
+            timer.phaseEnded(p);
+        }
+    }
+
+    /**
+     * Runs one training step on the real batch {@code data.batch(step())}.
+     *
+     * @param readBack whether to read D's mean logits back to the host (a device sync); the losses
+     *     are read every step because a non-finite loss must stop its update
+     */
+    public StepResult trainStep(TrainingData data, boolean readBack) {
+        long s = step;
+        JniUtils.setSeed(stepSeed(s));
+        if (timer != null) {
+            timer.stepStarted();
+        }
+        int b = config.batch();
+        int r = config.resolution();
+        float[] realHost = data.batch(s);
+        if (realHost.length != b * 3 * r * r) {
+            throw new IllegalStateException("data batch has " + realHost.length + " values, expected (" + b + ", 3, "
+                    + r + ", " + r + ")");
+        }
+        StepResult result;
+        try (NDScope scope = new NDScope(); NDManager sm = manager.newSubManager()) {
+            scope.suppressNotUsedWarning();
+            NDArray reals = sm.create(realHost, new Shape(b, 3, r, r));
+            NDArray z = sm.randomNormal(new Shape(b, config.zDim()));
+            lap(Phase.DATA);
+
+            // G phase: gradients flow through D into G, D's heads collect none
+            setDiscriminatorTrainable(false);
+            NDArray lossG;
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray logits = discriminator.apply(generator.apply(z));
+                lossG = logits.mean().neg();
+                if (nonFiniteInjector != null && nonFiniteInjector.test(s)) {
+                    lossG = lossG.add(Float.NaN);
+                }
+                lap(Phase.G_FORWARD);
+                gc.backward(lossG);
+                lap(Phase.G_BACKWARD);
+            } finally {
+                setDiscriminatorTrainable(true);
+            }
+            float lossGValue = lossG.getFloat();
+            if (!Float.isFinite(lossGValue)) {
+                optG.zeroGradients();
+                result = new StepResult(s, true, false, lossGValue, Float.NaN, Float.NaN, Float.NaN);
+            } else {
+                optG.step();
+                lap(Phase.G_OPTIMIZER);
+                result = discriminatorPhase(sm, s, reals, lossGValue, readBack);
+            }
+        }
+        step++;
+        nimg += b;
+        return result;
+    }
+
+    private StepResult discriminatorPhase(NDManager sm, long s, NDArray reals, float lossGValue, boolean readBack) {
+        int b = config.batch();
+        NDArray z = sm.randomNormal(new Shape(b, config.zDim()));
+        NDArray fakes = Tensors.noGrad(() -> generator.apply(z));
+        NDArray lossD;
+        NDArray fakeLogits;
+        NDArray realLogits;
+        try (GradientCollector gc = engine.newGradientCollector()) {
+            fakeLogits = discriminator.apply(fakes);
+            lap(Phase.D_FORWARD_FAKE);
+            realLogits = discriminator.apply(reals);
+            lap(Phase.D_FORWARD_REAL);
+            lossD = Activation.relu(fakeLogits.add(1f)).mean().add(Activation.relu(realLogits.neg().add(1f)).mean());
+            gc.backward(lossD);
+            lap(Phase.D_BACKWARD);
+        }
+        float lossDValue = lossD.getFloat();
+        if (!Float.isFinite(lossDValue)) {
+            optD.zeroGradients();
+            return new StepResult(s, false, true, lossGValue, lossDValue, Float.NaN, Float.NaN);
+        }
+        optD.step();
+        lap(Phase.D_OPTIMIZER);
+        ema.update(emaBeta);
+        lap(Phase.EMA);
+        float dReal = Float.NaN;
+        float dFake = Float.NaN;
+        if (readBack) {
+            dReal = realLogits.mean().getFloat();
+            dFake = fakeLogits.mean().getFloat();
+        }
+        return new StepResult(s, false, false, lossGValue, lossDValue, dReal, dFake);
+    }
+
+    private void setDiscriminatorTrainable(boolean on) {
+        for (NDArray p : discriminatorTrainable.values()) {
+            p.setRequiresGradient(on);
+        }
+    }
+
+    /**
+     * Images of the EMA generator (eval mode) at the fixed grid latents.
+     *
+     * @return {@code (64, 3, R, R)} in [-1, 1]
+     */
+    public float[] sampleGrid() {
+        return sample(generatorEma, gridLatents);
+    }
+
+    /** Runs {@code net} in chunks of the batch size without gradients; {@code z} is {@code (N, zDim)}. */
+    float[] sample(Net net, NDArray z) {
+        int n = (int) z.getShape().get(0);
+        int r = config.resolution();
+        float[] out = new float[n * 3 * r * r];
+        int chunk = Math.max(1, config.batch());
+        boolean wasTraining = net.module().isTraining();
+        net.module().train(false);
+        try {
+            for (int i = 0; i < n; i += chunk) {
+                int end = Math.min(n, i + chunk);
+                int from = i;
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    float[] part = Tensors.noGrad(() -> net.apply(z.get(from + ":" + end)).toFloatArray());
+                    System.arraycopy(part, 0, out, from * 3 * r * r, part.length);
+                }
+            }
+        } finally {
+            net.module().train(wasTraining);
+        }
+        return out;
+    }
+
+    /** Writes everything a resume needs to one snapshot file, atomically. */
+    public void saveSnapshot(Path file) throws IOException {
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        Snapshot.putAll(tensors, Snapshot.PREFIX_G, generator.module().stateDict());
+        Snapshot.putAll(tensors, Snapshot.PREFIX_G_EMA, generatorEma.module().stateDict());
+        Snapshot.putAll(tensors, Snapshot.PREFIX_D, discriminator.module().stateDict());
+        Snapshot.putAll(tensors, Snapshot.PREFIX_OPT_G, optG.state());
+        Snapshot.putAll(tensors, Snapshot.PREFIX_OPT_D, optD.state());
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(Snapshot.META_CONFIG, config.toJsonObject().toString());
+        meta.put(Snapshot.META_CONFIG_HASH, config.architectureHash());
+        meta.put(Snapshot.META_STEP, Long.toString(step));
+        meta.put(Snapshot.META_NIMG, Long.toString(nimg));
+        meta.put(Snapshot.META_OPT_G_STEP, Long.toString(optG.getStep()));
+        meta.put(Snapshot.META_OPT_D_STEP, Long.toString(optD.getStep()));
+        meta.put(Snapshot.META_RECOVERIES, Long.toString(recoveries));
+        meta.put("train_seconds", Double.toString(trainSeconds));
+        meta.put("fewgen_version", Provenance.fewgenVersion());
+        Snapshot.write(file, tensors, meta);
+    }
+
+    /**
+     * Restores every tensor and counter from a snapshot of a run with the same architecture.
+     *
+     * @throws IllegalArgumentException naming the snapshot and what does not fit
+     */
+    public void loadSnapshot(Path file) throws IOException {
+        Map<String, String> meta = Snapshot.validate(file);
+        String hash = meta.get(Snapshot.META_CONFIG_HASH);
+        if (!config.architectureHash().equals(hash)) {
+            TrainConfig saved = TrainConfig.fromJson(meta.get(Snapshot.META_CONFIG));
+            saved.requireSameArchitecture(config);
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            Map<String, NDArray> all = SafeTensors.read(file, tmp).tensors();
+            String origin = file.getFileName().toString();
+            generator.module().loadStateDict(Snapshot.strip(all, Snapshot.PREFIX_G), true, origin);
+            generatorEma.module().loadStateDict(Snapshot.strip(all, Snapshot.PREFIX_G_EMA), true, origin);
+            discriminator.module().loadStateDict(Snapshot.strip(all, Snapshot.PREFIX_D), true, origin);
+            optG.loadState(Snapshot.strip(all, Snapshot.PREFIX_OPT_G), Long.parseLong(meta.get(Snapshot.META_OPT_G_STEP)),
+                    origin);
+            optD.loadState(Snapshot.strip(all, Snapshot.PREFIX_OPT_D), Long.parseLong(meta.get(Snapshot.META_OPT_D_STEP)),
+                    origin);
+        }
+        step = Long.parseLong(meta.get(Snapshot.META_STEP));
+        nimg = Long.parseLong(meta.get(Snapshot.META_NIMG));
+        recoveries = Long.parseLong(meta.getOrDefault(Snapshot.META_RECOVERIES, "0"));
+        trainSeconds = Double.parseDouble(meta.getOrDefault("train_seconds", "0"));
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    /** The manager owning G, G_ema, D, the optimizer moments and the grid latents. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Module generator() {
+        return generator.module();
+    }
+
+    public Module generatorEma() {
+        return generatorEma.module();
+    }
+
+    public Module discriminator() {
+        return discriminator.module();
+    }
+
+    /** Steps done so far (the index of the next step). */
+    public long step() {
+        return step;
+    }
+
+    /** Real images shown to D so far. */
+    public long nimg() {
+        return nimg;
+    }
+
+    public long recoveries() {
+        return recoveries;
+    }
+
+    /** Switches to fresh randomness after a reload (recorded in later snapshots). */
+    void setRecoveries(long recoveries) {
+        this.recoveries = recoveries;
+    }
+
+    public double trainSeconds() {
+        return trainSeconds;
+    }
+
+    void addTrainSeconds(double seconds) {
+        trainSeconds += seconds;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

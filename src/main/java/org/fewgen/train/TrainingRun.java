@@ -1,0 +1,275 @@
+package org.fewgen.train;
+
+import ai.djl.Device;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import org.fewgen.io.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.LongPredicate;
+
+/**
+ * A whole training run in a run folder: writes {@code config.json}, {@code reals.png},
+ * {@code fakes_init.png}, then steps, logging to {@code metrics.jsonl} and the progress reporter,
+ * and writes a fakes grid and a snapshot every {@code --snap} kimg and at the end.
+ *
+ * <p>Non-finite losses: the step's update is skipped and logged (metrics event
+ * {@code nonfinite}); after {@code maxNonFinite} consecutive ones the newest complete snapshot is
+ * reloaded (event {@code reload}) and training continues with fresh randomness, which is said in
+ * the log. Nothing (learning rate, batch) is changed behind the user's back; after
+ * {@link #MAX_RELOADS} reloads the run stops with an error.
+ */
+public final class TrainingRun {
+
+    /** Reloads after repeated non-finite losses before the run gives up. */
+    public static final int MAX_RELOADS = 3;
+
+    /** Optional parts of a run. */
+    public static final class Options {
+        Progress progress = Progress.silent();
+        PhaseTimer timer;
+        LongPredicate nonFiniteInjector;
+        String commandLine = "";
+
+        public Options progress(Progress p) { progress = p; return this; }
+        public Options phaseTimer(PhaseTimer t) { timer = t; return this; }
+        /** Test hook: steps for which the G loss is made NaN. */
+        public Options nonFiniteInjector(LongPredicate p) { nonFiniteInjector = p; return this; }
+        public Options commandLine(String c) { commandLine = c; return this; }
+    }
+
+    /** Where a finished run left its files. */
+    public record Result(Path runDir, Path lastSnapshot, Path lastFakes, Path metrics, long steps, long nimg,
+                         double seconds) {
+    }
+
+    private TrainingRun() {
+    }
+
+    /**
+     * Trains from scratch in a new numbered folder under {@code config.out()}.
+     */
+    public static Result start(TrainConfig config, NetworkFactory factory, TrainingData data, Device device,
+                               Options options) throws IOException {
+        RunDir run = RunDir.create(Path.of(config.out()), config.description());
+        return run(config, factory, data, device, run, null, options);
+    }
+
+    /**
+     * Continues a run in its own folder from its newest complete snapshot.
+     *
+     * @throws IllegalArgumentException when the folder has no complete snapshot
+     */
+    public static Result resume(TrainConfig config, NetworkFactory factory, TrainingData data, Device device,
+                                RunDir run, Options options) throws IOException {
+        Optional<Path> snap = Snapshot.latestComplete(run.path(), options.progress::message);
+        if (snap.isEmpty()) {
+            throw new IllegalArgumentException("--resume " + run + ": no complete snapshot to resume from");
+        }
+        return run(config, factory, data, device, run, snap.get(), options);
+    }
+
+    private static Result run(TrainConfig config, NetworkFactory factory, TrainingData data, Device device,
+                              RunDir run, Path resumeFrom, Options options) throws IOException {
+        if (data.resolution() != config.resolution()) {
+            throw new IllegalArgumentException("--data " + config.data() + " has resolution " + data.resolution()
+                    + ", expected --res " + config.resolution());
+        }
+        Progress progress = options.progress;
+        JsonObject cfg = new JsonObject();
+        cfg.add("config", config.toJsonObject());
+        cfg.add("provenance", Provenance.describe(options.commandLine, device, data.fingerprint()));
+        if (resumeFrom != null) {
+            cfg.addProperty("resumed_from", resumeFrom.getFileName().toString());
+        }
+        AtomicFiles.writeString(run.resolve(RunDir.CONFIG),
+                new GsonBuilder().setPrettyPrinting().create().toJson(cfg) + "\n");
+
+        try (GanTrainer trainer = new GanTrainer(config, factory, device);
+             MetricsLog metrics = new MetricsLog(run.resolve(RunDir.METRICS))) {
+            trainer.setPhaseTimer(options.timer);
+            trainer.setNonFiniteInjector(options.nonFiniteInjector);
+            if (resumeFrom == null) {
+                int n = Math.min(GanTrainer.GRID_IMAGES, data.size());
+                ImageGrid.writePng(run.resolve(RunDir.REALS), ImageGrid.grid(data.firstImages(n), n,
+                        config.resolution(), ImageGrid.columnsFor(n)));
+                writeFakes(trainer, run.resolve(RunDir.FAKES_INIT));
+                JsonObject e = new JsonObject();
+                e.add("config", config.toJsonObject());
+                metrics.event("start", e);
+            } else {
+                trainer.loadSnapshot(resumeFrom);
+                JsonObject e = new JsonObject();
+                e.addProperty("snapshot", resumeFrom.getFileName().toString());
+                e.addProperty("step", trainer.step());
+                e.addProperty("kimg", trainer.nimg() / 1000.0);
+                metrics.event("resume", e);
+                progress.message("resumed " + run + " from " + resumeFrom.getFileName() + " at kimg "
+                        + fmt(trainer.nimg() / 1000.0));
+            }
+            return loop(config, data, device, run, trainer, metrics, progress);
+        } finally {
+            progress.close();
+        }
+    }
+
+    private static Result loop(TrainConfig config, TrainingData data, Device device, RunDir run, GanTrainer trainer,
+                               MetricsLog metrics, Progress progress) throws IOException {
+        long totalSteps = config.totalSteps();
+        long snapImages = Math.max(1, Math.round(config.snapKimg() * 1000));
+        long nextSnap = (trainer.nimg() / snapImages + 1) * snapImages;
+        Path lastSnapshot = null;
+        Path lastFakes = null;
+        int consecutiveNonFinite = 0;
+        int reloads = 0;
+        progress.start(trainer.nimg(), totalSteps * config.batch());
+        long windowStart = System.nanoTime();
+        long windowImages = 0;
+        long lastTick = System.nanoTime();
+        while (trainer.step() < totalSteps) {
+            boolean logStep = (trainer.step() + 1) % config.logEvery() == 0 || trainer.step() + 1 == totalSteps;
+            GanTrainer.StepResult r = trainer.trainStep(data, logStep);
+            long now = System.nanoTime();
+            trainer.addTrainSeconds((now - lastTick) / 1e9);
+            lastTick = now;
+            windowImages += config.batch();
+            if (r.nonFinite()) {
+                consecutiveNonFinite++;
+                String which = r.gSkipped() ? "G" : "D";
+                JsonObject e = new JsonObject();
+                e.addProperty("step", r.step());
+                e.addProperty("kimg", trainer.nimg() / 1000.0);
+                e.addProperty("phase", which);
+                e.addProperty("loss", r.gSkipped() ? r.lossG() : r.lossD());
+                e.addProperty("consecutive", consecutiveNonFinite);
+                metrics.event("nonfinite", e);
+                progress.message(String.format(Locale.ROOT,
+                        "warning: non-finite %s loss at step %d: %s update skipped (%d in a row)", which, r.step(),
+                        which, consecutiveNonFinite));
+                if (consecutiveNonFinite >= config.maxNonFinite()) {
+                    reloads++;
+                    reload(trainer, run, metrics, progress, consecutiveNonFinite, reloads);
+                    consecutiveNonFinite = 0;
+                    nextSnap = (trainer.nimg() / snapImages + 1) * snapImages;
+                    lastTick = System.nanoTime();
+                }
+                continue;
+            }
+            consecutiveNonFinite = 0;
+            if (logStep) {
+                double seconds = (now - windowStart) / 1e9;
+                double imgPerSec = windowImages / Math.max(seconds, 1e-9);
+                metrics.write(metricsLine(trainer, r, imgPerSec, device));
+                progress.update(trainer.nimg(), imgPerSec, String.format(Locale.ROOT, "G %.3f D %.3f",
+                        r.lossG(), r.lossD()));
+                windowStart = now;
+                windowImages = 0;
+            }
+            boolean end = trainer.step() >= totalSteps;
+            if (trainer.nimg() >= nextSnap || end) {
+                lastFakes = run.fakes(trainer.nimg());
+                writeFakes(trainer, lastFakes);
+                lastSnapshot = snapshot(trainer, run, metrics, progress);
+                nextSnap = (trainer.nimg() / snapImages + 1) * snapImages;
+                lastTick = System.nanoTime();
+            }
+        }
+        if (lastSnapshot == null) {
+            // resumed a run that was already complete: point at what is there
+            lastSnapshot = Snapshot.latestComplete(run.path(), progress::message).orElse(null);
+        }
+        JsonObject e = new JsonObject();
+        e.addProperty("step", trainer.step());
+        e.addProperty("kimg", trainer.nimg() / 1000.0);
+        e.addProperty("train_seconds", trainer.trainSeconds());
+        e.addProperty("peak_rss_mib", MemoryStats.peakRssMiB());
+        metrics.event("end", e);
+        return new Result(run.path(), lastSnapshot, lastFakes, metrics.file(), trainer.step(), trainer.nimg(),
+                trainer.trainSeconds());
+    }
+
+    private static void reload(GanTrainer trainer, RunDir run, MetricsLog metrics, Progress progress, int count,
+                               int reloads) throws IOException {
+        long failedStep = trainer.step() - 1;
+        Optional<Path> snap = Snapshot.latestComplete(run.path(), progress::message);
+        if (snap.isEmpty()) {
+            throw new IllegalStateException(count + " consecutive non-finite losses up to step " + failedStep
+                    + " and no snapshot to return to in " + run + "; try a smaller learning rate or another --seed");
+        }
+        if (reloads > MAX_RELOADS) {
+            throw new IllegalStateException("non-finite losses persist after " + MAX_RELOADS + " reloads (last at step "
+                    + failedStep + "); stopping. Nothing was changed automatically: try a smaller learning rate"
+                    + " or another --seed, then --resume " + run);
+        }
+        long nextRecovery = trainer.recoveries() + 1;
+        trainer.loadSnapshot(snap.get());
+        trainer.setRecoveries(nextRecovery);
+        JsonObject e = new JsonObject();
+        e.addProperty("failed_step", failedStep);
+        e.addProperty("snapshot", snap.get().getFileName().toString());
+        e.addProperty("step", trainer.step());
+        e.addProperty("kimg", trainer.nimg() / 1000.0);
+        e.addProperty("recovery", nextRecovery);
+        metrics.event("reload", e);
+        progress.message(String.format(Locale.ROOT,
+                "warning: %d consecutive non-finite losses up to step %d: reloaded %s (kimg %s) and continue with"
+                        + " fresh randomness (recovery %d); learning rate and all other settings are unchanged",
+                count, failedStep, snap.get().getFileName(), fmt(trainer.nimg() / 1000.0), nextRecovery));
+    }
+
+    private static Path snapshot(GanTrainer trainer, RunDir run, MetricsLog metrics, Progress progress)
+            throws IOException {
+        Path file = run.snapshot(trainer.nimg());
+        trainer.saveSnapshot(file);
+        JsonObject latest = new JsonObject();
+        latest.addProperty("snapshot", file.getFileName().toString());
+        latest.addProperty("step", trainer.step());
+        latest.addProperty("nimg", trainer.nimg());
+        latest.addProperty("kimg", trainer.nimg() / 1000.0);
+        AtomicFiles.writeString(run.resolve(RunDir.LATEST), latest + "\n");
+        JsonObject e = new JsonObject();
+        e.addProperty("snapshot", file.getFileName().toString());
+        e.addProperty("step", trainer.step());
+        e.addProperty("kimg", trainer.nimg() / 1000.0);
+        metrics.event("snapshot", e);
+        progress.message("snapshot " + file);
+        return file;
+    }
+
+    private static void writeFakes(GanTrainer trainer, Path file) throws IOException {
+        float[] px = trainer.sampleGrid();
+        int r = trainer.config().resolution();
+        ImageGrid.writePng(file, ImageGrid.grid(px, GanTrainer.GRID_IMAGES, r, ImageGrid.columnsFor(GanTrainer.GRID_IMAGES)));
+    }
+
+    private static JsonObject metricsLine(GanTrainer trainer, GanTrainer.StepResult r, double imgPerSec,
+                                          Device device) {
+        JsonObject o = new JsonObject();
+        o.addProperty("kimg", trainer.nimg() / 1000.0);
+        o.addProperty("step", trainer.step());
+        o.addProperty("loss_G", r.lossG());
+        o.addProperty("loss_D", r.lossD());
+        o.addProperty("D_real", r.dReal());
+        o.addProperty("D_fake", r.dFake());
+        o.addProperty("img_per_s", round(imgPerSec));
+        o.addProperty("seconds", round(trainer.trainSeconds()));
+        o.addProperty("rss_mib", round(MemoryStats.rssMiB()));
+        o.addProperty("peak_rss_mib", round(MemoryStats.peakRssMiB()));
+        double dev = MemoryStats.deviceMiB(device);
+        if (dev >= 0) {
+            o.addProperty("device_mib", round(dev));
+        }
+        return o;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+
+    private static String fmt(double kimg) {
+        return String.format(Locale.ROOT, "%.3f", kimg);
+    }
+}
