@@ -103,8 +103,12 @@ public class Conv2d extends Module implements Layer {
                 pad = 0;
             }
         }
-        return JniUtils.convolution(Tensors.pt(input), Tensors.pt(weight), bias == null ? null : Tensors.pt(bias),
+        NDArray y = JniUtils.convolution(Tensors.pt(input), Tensors.pt(weight), bias == null ? null : Tensors.pt(bias),
                 new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), groups);
+        if (FlopCounter.isEnabled()) {
+            FlopCounter.recordConv(input, weight, y);
+        }
+        return y;
     }
 
     static long samePadTotal(long size, long k, int stride) {

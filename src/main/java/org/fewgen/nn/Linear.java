@@ -31,6 +31,10 @@ public class Linear extends Module implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
-        return JniUtils.linear(Tensors.pt(x), Tensors.pt(weight), bias == null ? null : Tensors.pt(bias));
+        NDArray y = JniUtils.linear(Tensors.pt(x), Tensors.pt(weight), bias == null ? null : Tensors.pt(bias));
+        if (FlopCounter.isEnabled()) {
+            FlopCounter.recordMatmul(x, weight, y, weight.getShape().get(1));
+        }
+        return y;
     }
 }

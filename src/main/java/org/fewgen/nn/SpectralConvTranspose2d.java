@@ -62,6 +62,9 @@ public class SpectralConvTranspose2d extends Module implements Layer {
             long in = s.get(1);
             // divide the (small) output, not the (large) weight, by σ
             y = x.reshape(n, in).matMul(weight.reshape(in, -1)).reshape(n, outChannels, kernel, kernel).divi(sigma);
+            if (FlopCounter.isEnabled()) {
+                FlopCounter.recordMatmul(x, weight, y, in);
+            }
             return bias == null ? y : y.addi(bias.reshape(1, outChannels, 1, 1));
         }
         NDArray w = weight.div(sigma).flip(2, 3).transpose(1, 0, 2, 3);

@@ -1,0 +1,182 @@
+package org.fewgen.cli;
+
+import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
+import org.fewgen.bench.GanBenchmark;
+import org.fewgen.bench.GanBenchmark.Size;
+import org.fewgen.bench.BenchReport;
+import org.fewgen.gan.ConvKind;
+import org.fewgen.util.Devices;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code fewgen bench gan}: speed and memory of full training steps, conv vs dsc, side by side. */
+@Command(name = "gan", mixinStandardHelpOptions = true,
+        description = {"Times full Faster Projected GAN training steps (G phase, D phase, both Adam updates, EMA)",
+                "on random data for every (resolution, batch, generator) in one process, and prints",
+                "ms/step, img/s, peak memory, parameters, convolution GFLOP and the dsc/conv ratios,",
+                "plus a per-phase breakdown."})
+public final class BenchGanCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--res", split = ",", defaultValue = "64,256",
+            description = "image resolutions, comma-separated (default: ${DEFAULT-VALUE})")
+    List<Integer> resolutions;
+
+    @Option(names = "--batch", split = ",", defaultValue = "8,16",
+            description = "batch sizes, comma-separated; every --res runs with every --batch (default: ${DEFAULT-VALUE})")
+    List<Integer> batches;
+
+    @Option(names = "--sizes", split = ",", paramLabel = "RESxBATCH",
+            description = "explicit (resolution, batch) points instead of --res × --batch, e.g. 64x8,64x16,256x4")
+    List<String> sizes;
+
+    @Option(names = "--generator", split = ",", defaultValue = "conv,dsc",
+            description = "generator up-block convolutions: conv, dsc or both (default: ${DEFAULT-VALUE})")
+    List<String> generators;
+
+    @Option(names = "--steps", defaultValue = "5", description = "timed steps per configuration (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "2",
+            description = "untimed warm-up steps per configuration, after the FLOP-counting step (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--ngf", defaultValue = "128", description = "generator width (default: ${DEFAULT-VALUE})")
+    int ngf;
+
+    @Option(names = "--d-conv", defaultValue = "conv",
+            description = "discriminator head convolutions: conv or dsc (default: ${DEFAULT-VALUE})")
+    String dConv;
+
+    @Option(names = "--backbone", defaultValue = "mobilenetv2_100",
+            description = "feature network of D (default: ${DEFAULT-VALUE})")
+    String backbone;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--threads", description = "libtorch intra-op threads (default: all available processors)")
+    Integer threads;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of weights and data (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the numbers as JSON (atomic write)")
+    Path json;
+
+    @Option(names = "--phases", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "print the per-phase table (default: on; --no-phases hides it)")
+    boolean phases;
+
+    @Option(names = "--flops", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "count convolution FLOPs in one extra untimed step per configuration (default: on)")
+    boolean flops;
+
+    @Option(names = "--peak-gflops", paramLabel = "X",
+            description = "the machine's peak GFLOP/s for '% of peak' (default: measured with a large 3×3 convolution)")
+    Double peakGflops;
+
+    /** The full command line, for the report; set by tests or the launcher. */
+    String commandLine;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Size> points = points();
+        List<ConvKind> kinds = new ArrayList<>();
+        for (String g : generators) {
+            kinds.add(convKind(g, "--generator"));
+        }
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
+        }
+        if (peakGflops != null && !(peakGflops > 0)) {
+            throw new IllegalArgumentException("--peak-gflops must be positive, not " + peakGflops);
+        }
+        GanBenchmark.Options options = new GanBenchmark.Options(points, kinds, steps, warmup, ngf,
+                convKind(dConv, "--d-conv"), backbone, seed, flops);
+        Device d = Devices.choose(device); // loads the engine, which the thread setting needs
+        // libtorch's own default is the number of physical cores, and DJL only changes it when
+        // -Dai.djl.pytorch.num_threads is set; set it explicitly so the report states what ran
+        JniUtils.setNumThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        var out = spec.commandLine().getOut();
+        BenchReport report = GanBenchmark.measure(options, d, peakGflops, commandLine(), line -> {
+            out.println(line);
+            out.flush();
+        });
+        out.println();
+        out.print(report.header());
+        out.println();
+        out.print(report.mainTable());
+        if (phases) {
+            out.println();
+            out.print(report.phaseTable());
+        }
+        if (json != null) {
+            report.writeJson(json);
+            out.println();
+            out.println("wrote " + json);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private List<Size> points() {
+        List<Size> out = new ArrayList<>();
+        if (sizes != null && !sizes.isEmpty()) {
+            for (String s : sizes) {
+                String[] parts = s.toLowerCase(Locale.ROOT).split("x");
+                try {
+                    if (parts.length != 2) {
+                        throw new NumberFormatException();
+                    }
+                    out.add(size(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--sizes: '" + s + "' is not RESxBATCH (e.g. 64x8)");
+                }
+            }
+            return out;
+        }
+        for (int r : resolutions) {
+            for (int b : batches) {
+                out.add(size(r, b));
+            }
+        }
+        return out;
+    }
+
+    private static Size size(int res, int batch) {
+        if (res < 64 || res > 1024 || Integer.bitCount(res) != 1) {
+            throw new IllegalArgumentException("--res must be a power of two from 64 to 1024, not " + res);
+        }
+        if (batch < 2) {
+            throw new IllegalArgumentException("--batch must be at least 2 (batch norm), not " + batch);
+        }
+        return new Size(res, batch);
+    }
+
+    private static ConvKind convKind(String s, String option) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "conv" -> ConvKind.CONV;
+            case "dsc" -> ConvKind.DSC;
+            default -> throw new IllegalArgumentException(option + " must be conv or dsc, not '" + s + "'");
+        };
+    }
+
+    private String commandLine() {
+        if (commandLine != null) {
+            return commandLine;
+        }
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        return "fewgen bench gan " + String.join(" ", args).replaceFirst("^bench gan ?", "");
+    }
+}
