@@ -145,6 +145,15 @@ public final class GanBenchmark {
      */
     public static BenchReport measure(Options o, Device device, Double peakGflops, String commandLine,
                                       Consumer<String> log) {
+        return measure(o, device, peakGflops, commandLine, log, r -> { });
+    }
+
+    /**
+     * As {@link #measure(Options, Device, Double, String, Consumer)}, handing the report so far to
+     * {@code partial} after every configuration (so a long run that is stopped keeps its numbers).
+     */
+    public static BenchReport measure(Options o, Device device, Double peakGflops, String commandLine,
+                                      Consumer<String> log, Consumer<BenchReport> partial) {
         MachineInfo machine = MachineInfo.describe(device, commandLine);
         double peak;
         String source;
@@ -157,15 +166,22 @@ public final class GanBenchmark {
             source = "measured: best of the 3x3 convolution (8, 256, 64, 64) 256->256, forward";
             log.accept(String.format(java.util.Locale.ROOT, "peak: %.0f GFLOP/s", peak));
         }
-        return new BenchReport(machine, peak, source, run(o, device, new BenchNetworks(), log));
+        List<ConfigResult> done = new ArrayList<>();
+        run(o, device, new BenchNetworks(), log, r -> {
+            done.add(r);
+            partial.accept(new BenchReport(machine, peak, source, done));
+        });
+        return new BenchReport(machine, peak, source, done);
     }
 
     /**
      * Runs every (size, generator) configuration.
      *
      * @param log receives one line when each configuration starts and ends
+     * @param onResult receives each configuration's result as soon as it is measured
      */
-    public static List<ConfigResult> run(Options o, Device device, NetworkFactory factory, Consumer<String> log) {
+    public static List<ConfigResult> run(Options o, Device device, NetworkFactory factory, Consumer<String> log,
+                                         Consumer<ConfigResult> onResult) {
         List<ConfigResult> results = new ArrayList<>();
         MemoryProbe memory = new MemoryProbe(device);
         for (Size size : o.sizes()) {
@@ -179,6 +195,7 @@ public final class GanBenchmark {
                 log.accept(String.format("%s: median %.0f ms/step, peak %.0f MiB", label(size, g), r.medianMillis(),
                         r.peakBytes() / 1048576.0));
                 results.add(r);
+                onResult.accept(r);
             }
         }
         return results;

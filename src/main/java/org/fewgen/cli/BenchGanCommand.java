@@ -71,7 +71,7 @@ public final class BenchGanCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed of weights and data (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the numbers as JSON (atomic write)")
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the numbers as JSON (atomic write, updated after every configuration)")
     Path json;
 
     @Option(names = "--phases", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -112,6 +112,15 @@ public final class BenchGanCommand implements Callable<Integer> {
         BenchReport report = GanBenchmark.measure(options, d, peakGflops, commandLine(), line -> {
             out.println(line);
             out.flush();
+        }, partial -> {
+            if (json != null) {
+                // rewritten after every configuration: an interrupted run keeps what it measured
+                try {
+                    partial.writeJson(json);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e.getMessage(), e);
+                }
+            }
         });
         out.println();
         out.print(report.header());
