@@ -1,6 +1,8 @@
 package org.fewgen.nn;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -82,12 +84,33 @@ public final class FlopCounter {
         forwardFlops += fwd;
         calls++;
         if (JniUtils.isGradMode()) {
-            if (JniUtils.requiresGrad(Tensors.pt(input))) {
+            if (needsGradient(input)) {
                 backwardFlops += fwd;
             }
-            if (JniUtils.requiresGrad(Tensors.pt(weight))) {
+            if (needsGradient(weight)) {
                 backwardFlops += fwd;
             }
+        }
+    }
+
+    /**
+     * Whether autograd will compute a gradient for {@code x}: a leaf that requires one, or a
+     * result recorded in the graph (it has a gradient function). DJL's {@code requiresGrad}
+     * answers false for such results (e.g. a layer's output, or a spectrally normalised weight
+     * {@code W/σ}), and asking a leaf for its gradient function crashes the JVM. libtorch refuses
+     * to clear the flag of a non-leaf, with an exception, and clearing it on a leaf that does not
+     * require a gradient changes nothing: that refusal is the safe test.
+     */
+    private static boolean needsGradient(NDArray x) {
+        PtNDArray t = Tensors.pt(x);
+        if (JniUtils.requiresGrad(t)) {
+            return true;
+        }
+        try {
+            JniUtils.attachGradient(t, false);
+            return false;
+        } catch (EngineException e) {
+            return true;
         }
     }
 }

@@ -69,6 +69,25 @@ class FlopCounterTest {
     }
 
     @Test
+    void intermediateOperandsWithAGradientFunctionCountTowardsBackward() {
+        NDArray x = manager.randomNormal(new Shape(2, 3, 8, 8));
+        NDArray w = manager.randomNormal(new Shape(4, 3, 3, 3));
+        x.setRequiresGradient(true);
+        w.setRequiresGradient(true);
+        long forward = 2L * (2 * 4 * 8 * 8) * 27;
+
+        FlopCounter.start();
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            // both operands are results (as a layer's input and a spectrally normalised weight are)
+            gc.backward(Conv2d.conv2d(x.mul(2f), w.div(3f), null, 1, 1, 1, Conv2d.Padding.SYMMETRIC).sum());
+        }
+        FlopCounter.Totals t = FlopCounter.stop();
+
+        assertThat(t.forwardFlops()).isEqualTo(forward);
+        assertThat(t.backwardFlops()).isEqualTo(2 * forward);
+    }
+
+    @Test
     void depthwiseAndLinearCountTheirOwnMultiplyAdds() {
         NDArray x = manager.randomNormal(new Shape(2, 6, 5, 5));
         NDArray dw = manager.randomNormal(new Shape(6, 1, 3, 3));
