@@ -296,7 +296,11 @@ public final class GanTrainer implements AutoCloseable {
         meta.put(Snapshot.META_RECOVERIES, Long.toString(recoveries));
         meta.put("train_seconds", Double.toString(trainSeconds));
         meta.put("fewgen_version", Provenance.fewgenVersion());
-        Snapshot.write(file, tensors, meta);
+        // on a GPU the host copies made while writing are new arrays: the scope closes them
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            Snapshot.write(file, tensors, meta);
+        }
     }
 
     /**

@@ -74,7 +74,10 @@ public record TrainConfig(
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
-    /** Options that change tensor shapes or the frozen network; a resumed run may not change them. */
+    /**
+     * Options that fix tensor shapes, the frozen network or the step size in images; a resumed
+     * run may not change them.
+     */
     public static final Map<String, String> ARCHITECTURE_FLAGS = archFlags();
 
     private static Map<String, String> archFlags() {
@@ -85,6 +88,8 @@ public record TrainConfig(
         m.put("ngf", "--ngf");
         m.put("zDim", "--z-dim");
         m.put("backbone", "--backbone");
+        // not a shape, but steps count images in units of the batch: fixed for a run too
+        m.put("batch", "--batch");
         return m;
     }
 
@@ -220,7 +225,7 @@ public record TrainConfig(
             if (!a.equals(b)) {
                 throw new IllegalArgumentException(e.getValue() + " " + b.getAsString().toLowerCase(Locale.ROOT)
                         + " differs from the resumed run's " + e.getKey() + " " + a.getAsString().toLowerCase(Locale.ROOT)
-                        + " (architecture cannot change on --resume)");
+                        + " (fixed for a run: cannot change on --resume)");
             }
         }
     }

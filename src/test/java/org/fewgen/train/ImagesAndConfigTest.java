@@ -98,7 +98,7 @@ class ImagesAndConfigTest {
 
         TrainConfig other = TrainConfig.Builder.from(c).resolution(128).kimg(9).build();
         assertThatThrownBy(() -> c.requireSameArchitecture(other))
-                .hasMessage("--res 128 differs from the resumed run's resolution 64 (architecture cannot change on --resume)");
+                .hasMessage("--res 128 differs from the resumed run's resolution 64 (fixed for a run: cannot change on --resume)");
         c.requireSameArchitecture(TrainConfig.Builder.from(c).kimg(9).logEvery(3).build());
         assertThat(c.architectureHash()).isEqualTo(TrainConfig.Builder.from(c).kimg(9).build().architectureHash())
                 .isNotEqualTo(other.architectureHash());
