@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import org.fewgen.gan.ConvKind;
 import org.fewgen.nn.FlopCounter;
+import org.fewgen.train.FastGanNetworks;
 import org.fewgen.train.GanTrainer;
 import org.fewgen.train.NetworkFactory;
 import org.fewgen.train.Phase;
@@ -167,7 +168,7 @@ public final class GanBenchmark {
             log.accept(String.format(java.util.Locale.ROOT, "peak: %.0f GFLOP/s", peak));
         }
         List<ConfigResult> done = new ArrayList<>();
-        run(o, device, new BenchNetworks(), log, r -> {
+        run(o, device, new FastGanNetworks(), log, r -> {
             done.add(r);
             partial.accept(new BenchReport(machine, peak, source, done));
         });
