@@ -85,13 +85,14 @@ public final class BenchReport {
     public String mainTable() {
         StringBuilder sb = new StringBuilder();
         boolean gpu = machine.device().startsWith("gpu");
-        sb.append("| res | batch | G | ms/step median | min–max | img/s | ").append(gpu ? "peak device MiB" : "peak RSS MiB")
+        sb.append("| res | batch | G | ms/step median | min–max | CPU ms/step | img/s | ")
+                .append(gpu ? "peak device MiB" : "peak RSS MiB")
                 .append(" | G params | D trainable params | conv GFLOP/step | GFLOP/s | % of peak |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (GanBenchmark.ConfigResult r : results) {
-            sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %.0f | %.0f–%.0f | %.2f | %.0f | %,d | %,d | %s | %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %.0f | %.0f–%.0f | %.0f | %.2f | %.0f | %,d | %,d | %s | %s | %s |%n",
                     r.resolution(), r.batch(), kind(r.generator()), r.medianMillis(), r.minMillis(), r.maxMillis(),
-                    r.imagesPerSecond(), r.peakBytes() / MIB, r.generatorParams(), r.discriminatorTrainableParams(),
+                    r.medianCpuMillis(), r.imagesPerSecond(), r.peakBytes() / MIB, r.generatorParams(), r.discriminatorTrainableParams(),
                     fmt(r.gflopPerStep(), "%.0f"), fmt(r.achievedGflops(), "%.0f"),
                     fmt(100 * r.achievedGflops() / peakGflops, "%.0f%%")));
         }
@@ -105,7 +106,8 @@ public final class BenchReport {
                         p.conv().batch(), p.timeRatio(), p.memoryRatio(), 100 * (1 - p.timeRatio())));
             }
         }
-        sb.append("\nms/step: median over the timed steps, spread = fastest–slowest step; img/s at the median;"
+        sb.append("\nms/step: median wall-clock time over the timed steps, spread = fastest–slowest step;"
+                + " CPU ms/step: median CPU time of the process (all threads) per step; img/s at the median;"
                 + " GFLOP counted once per step (convolutions and linear layers, forward + backward, 2 FLOPs per"
                 + " multiply-add).\n");
         return sb.toString();
@@ -192,6 +194,12 @@ public final class BenchReport {
                 steps.add(t);
             }
             o.add("step_ms", steps);
+            JsonArray cpu = new JsonArray();
+            for (double t : r.cpuMillis()) {
+                cpu.add(t);
+            }
+            o.add("cpu_ms", cpu);
+            o.addProperty("median_cpu_ms", r.medianCpuMillis());
             o.addProperty("median_ms", r.medianMillis());
             o.addProperty("min_ms", r.minMillis());
             o.addProperty("max_ms", r.maxMillis());

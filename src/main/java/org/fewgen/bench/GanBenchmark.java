@@ -10,6 +10,7 @@ import org.fewgen.train.NetworkFactory;
 import org.fewgen.train.Phase;
 import org.fewgen.train.TrainConfig;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -69,7 +70,9 @@ public final class GanBenchmark {
     /**
      * What one configuration measured.
      *
-     * @param stepMillis the timed steps, in order
+     * @param stepMillis the timed steps, in order (wall clock)
+     * @param cpuMillis CPU time of this process (all threads) during each timed step; on a
+     *     machine shared with other work it moves much less than the wall clock
      * @param baselineBytes memory in use before the networks were built (RSS or device memory)
      * @param peakBytes peak memory during the configuration (peak RSS, or sampled device memory)
      * @param flops counted convolution/linear FLOPs of one step (null when not counted)
@@ -78,11 +81,19 @@ public final class GanBenchmark {
      */
     public record ConfigResult(int resolution, int batch, ConvKind generator, ConvKind dConv, int ngf,
                                long generatorParams, long discriminatorTrainableParams, double[] stepMillis,
-                               long baselineBytes, long peakBytes, FlopCounter.Totals flops,
+                               double[] cpuMillis, long baselineBytes, long peakBytes, FlopCounter.Totals flops,
                                Map<Phase, Double> phaseMillis, int skippedSteps) {
 
         public double medianMillis() {
             return quantile(0.5);
+        }
+
+        /** Median process CPU time per timed step. */
+        public double medianCpuMillis() {
+            double[] c = cpuMillis.clone();
+            Arrays.sort(c);
+            int n = c.length;
+            return n == 0 ? Double.NaN : n % 2 == 1 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
         }
 
         public double minMillis() {
@@ -238,20 +249,31 @@ public final class GanBenchmark {
             }
             clock.setRecording(true);
             double[] times = new double[o.steps()];
+            double[] cpu = new double[o.steps()];
             int skipped = 0;
             for (int i = 0; i < o.steps(); i++) {
                 DeviceSync.sync(trainer.manager());
+                long c0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 GanTrainer.StepResult r = trainer.trainStep(data, false);
                 DeviceSync.sync(trainer.manager());
                 times[i] = (System.nanoTime() - t0) / 1e6;
+                cpu[i] = (processCpuNanos() - c0) / 1e6;
                 memory.sample();
                 if (r.nonFinite()) {
                     skipped++;
                 }
             }
             return new ConfigResult(c.resolution(), c.batch(), c.generator(), c.dConv(), c.ngf(), gParams, dTrainable,
-                    times, baseline, memory.peakBytes(), flops, clock.meanMillis(), skipped);
+                    times, cpu, baseline, memory.peakBytes(), flops, clock.meanMillis(), skipped);
         }
+    }
+
+    /** CPU time of this process, all threads, or −1 where the JVM cannot tell. */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 }

@@ -57,6 +57,8 @@ class BenchGanCommandTest {
             assertThat(c.get("generator").getAsString()).isEqualTo(i == 0 ? "conv" : "dsc");
             assertThat(c.getAsJsonArray("step_ms")).hasSize(1);
             assertThat(c.get("median_ms").getAsDouble()).isPositive();
+            assertThat(c.getAsJsonArray("cpu_ms")).hasSize(1);
+            assertThat(c.get("median_cpu_ms").getAsDouble()).isPositive();
             assertThat(c.get("peak_mib").getAsDouble()).isPositive();
             assertThat(c.get("discriminator_trainable_params").getAsLong()).isPositive();
             assertThat(c.get("gflop_forward").getAsDouble()).isPositive();
