@@ -86,13 +86,13 @@ public final class BenchReport {
         StringBuilder sb = new StringBuilder();
         boolean gpu = machine.device().startsWith("gpu");
         sb.append("| res | batch | G | ms/step median | min–max | CPU ms/step | img/s | ")
-                .append(gpu ? "peak device MiB" : "peak RSS MiB")
+                .append(gpu ? "peak device MiB | in use before MiB" : "peak RSS MiB | RSS before MiB")
                 .append(" | G params | D trainable params | conv GFLOP/step | GFLOP/s | % of peak |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (GanBenchmark.ConfigResult r : results) {
-            sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %.0f | %.0f–%.0f | %.0f | %.2f | %.0f | %,d | %,d | %s | %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %.0f | %.0f–%.0f | %.0f | %.2f | %.0f | %.0f | %,d | %,d | %s | %s | %s |%n",
                     r.resolution(), r.batch(), kind(r.generator()), r.medianMillis(), r.minMillis(), r.maxMillis(),
-                    r.medianCpuMillis(), r.imagesPerSecond(), r.peakBytes() / MIB, r.generatorParams(), r.discriminatorTrainableParams(),
+                    r.medianCpuMillis(), r.imagesPerSecond(), r.peakBytes() / MIB, r.baselineBytes() / MIB, r.generatorParams(), r.discriminatorTrainableParams(),
                     fmt(r.gflopPerStep(), "%.0f"), fmt(r.achievedGflops(), "%.0f"),
                     fmt(100 * r.achievedGflops() / peakGflops, "%.0f%%")));
         }
@@ -108,6 +108,8 @@ public final class BenchReport {
         }
         sb.append("\nms/step: median wall-clock time over the timed steps, spread = fastest–slowest step;"
                 + " CPU ms/step: median CPU time of the process (all threads) per step; img/s at the median;"
+                + " memory before: in use before the configuration's networks were built (memory an earlier"
+                + " configuration left to the allocator shows here and can raise the peak);"
                 + " GFLOP counted once per step (convolutions and linear layers, forward + backward, 2 FLOPs per"
                 + " multiply-add).\n");
         return sb.toString();
