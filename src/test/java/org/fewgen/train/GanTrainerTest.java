@@ -129,6 +129,19 @@ class GanTrainerTest {
     }
 
     @Test
+    void randomBenchmarkDataIsAFunctionOfTheStep() {
+        TrainingData d = TrainingData.random(8, 4, 1);
+        assertThat(d.batch(3)).hasSize(4 * 3 * 8 * 8).isEqualTo(d.batch(3)).isNotEqualTo(d.batch(4));
+        for (float v : d.batch(0)) {
+            assertThat(v).isBetween(-1f, 1f);
+        }
+        TrainConfig c = TinyGan.config(tmp).build();
+        try (GanTrainer t = new GanTrainer(c, new TinyGan(), Device.cpu())) {
+            assertThat(t.trainStep(d, true).nonFinite()).isFalse();
+        }
+    }
+
+    @Test
     void gridLatentsAreAFunctionOfTheSeedOnly() {
         assertThat(GanTrainer.latents(3, 2, 4)).isEqualTo(GanTrainer.latents(3, 2, 4));
         assertThat(GanTrainer.latents(3, 2, 4)).isNotEqualTo(GanTrainer.latents(4, 2, 4));
