@@ -120,4 +120,24 @@ class ProjectedDiscriminatorTest {
             assertThat(runningMean.abs().sum().getFloat()).isEqualTo(0f);
         }
     }
+
+    @Test
+    void repeatedTrainingPassesLeaveNoArraysBehindInTheModelManager() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            FastGanGenerator g = new FastGanGenerator(m, new GeneratorConfig(64, 8, 16, ConvKind.CONV));
+            ProjectedDiscriminator d = new ProjectedDiscriminator(m, new TinyFeatureNetwork(m), config(ConvKind.CONV, true));
+            int[] counts = new int[3];
+            for (int step = 0; step < 3; step++) {
+                try (NDScope s = new NDScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    s.suppressNotUsedWarning();
+                    gc.backward(d.forward(g.forward(m.randomNormal(new Shape(2, 16)))).mean());
+                }
+                for (NDArray p : g.namedParameters().values()) {
+                    p.getGradient().close();
+                }
+                counts[step] = m.getManagedArrays().size();
+            }
+            assertThat(counts[2]).isEqualTo(counts[1]).isEqualTo(counts[0]);
+        }
+    }
 }
