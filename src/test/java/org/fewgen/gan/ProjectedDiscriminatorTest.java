@@ -94,7 +94,7 @@ class ProjectedDiscriminatorTest {
             d.setTrainable(false);
             d.setTrainable(true); // a G/D phase switch must not unfreeze the backbone or projector
             assertThat(d.featureNetwork().isTraining()).isFalse();
-            NDArray images = m.randomUniform(-1, 1, new Shape(3, 3, 64, 64));
+            NDArray images = m.randomUniform(-1, 1, new Shape(2, 3, 64, 64));
             images.setRequiresGradient(true);
             try (NDScope s = new NDScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 s.suppressNotUsedWarning();
@@ -130,7 +130,7 @@ class ProjectedDiscriminatorTest {
             for (int step = 0; step < 3; step++) {
                 try (NDScope s = new NDScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                     s.suppressNotUsedWarning();
-                    gc.backward(d.forward(g.forward(m.randomNormal(new Shape(2, 16)))).mean());
+                    gc.backward(d.forward(g.forward(m.randomNormal(new Shape(1, 16)))).mean());
                 }
                 for (NDArray p : g.namedParameters().values()) {
                     p.getGradient().close();
