@@ -51,6 +51,22 @@ class ResampleTest {
     }
 
     @Test
+    void gatherAndMatrixPathsAgree() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); NDScope s = new NDScope()) {
+            s.suppressNotUsedWarning();
+            NDArray x = m.randomNormal(new Shape(2, 3, 9, 6));
+            for (boolean aligned : new boolean[] {false, true}) {
+                for (int out : new int[] {4, 18, 25}) {
+                    NDArray viaMatrix = Resample.bilinear(x, out, 6, aligned);
+                    NDArray viaGather = Resample.lerpAlong(x, 2, out, aligned);
+                    assertThat(viaGather.sub(viaMatrix).abs().max().getFloat())
+                            .as("aligned %s, 9 -> %d", aligned, out).isLessThan(1e-5f);
+                }
+            }
+        }
+    }
+
+    @Test
     void gluGatesTheFirstHalfWithTheSecond() {
         try (NDManager m = NDManager.newBaseManager("PyTorch"); NDScope s = new NDScope()) {
             s.suppressNotUsedWarning();
