@@ -69,7 +69,8 @@ final class InvertedResidualBlocks {
         }
 
         NDArray forward(NDArray x, boolean training) {
-            if (foldedWeight != null && !training) {
+            // a trainable weight needs its gradient, which the folded copy does not carry
+            if (foldedWeight != null && !training && !conv.getWeight().hasGradient()) {
                 return Conv2d.conv2d(x, foldedWeight, foldedBias, stride, conv.getKernel() / 2, groups, mode);
             }
             return bn.forward(conv.forward(x));
