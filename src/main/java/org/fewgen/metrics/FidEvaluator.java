@@ -3,9 +3,12 @@ package org.fewgen.metrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.fewgen.data.ImageSet;
 import org.fewgen.nn.Tensors;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,9 +23,9 @@ import java.util.function.Supplier;
  *
  * <p>Typical use in a training loop (every {@code --metric-every} kimg):
  * <pre>{@code
- * FidEvaluator eval = new FidEvaluator(InceptionFeatures.open(null, null, device), StatsCache.defaultCache(err),
+ * FidEvaluator eval = new FidEvaluator(InceptionFeatures.open(null, null, device, err), StatsCache.defaultCache(err),
  *         32, Progress.NONE);
- * DatasetStats real = eval.realStats(data, data.size(), false);        // cached across runs
+ * DatasetStats real = eval.realStats(data, 0, false);        // all images; cached across runs
  * ...
  * FidEvaluator.Result r = eval.evaluate(real, n -> gEma.sample(n), 5000, false); // closes each batch
  * jsonl.append(r.toJson());
@@ -100,6 +103,58 @@ public final class FidEvaluator implements AutoCloseable {
     }
 
     /**
+     * Statistics of the first {@code count} images of a loaded data set (cached by its content
+     * hash, the network, its resolution and {@code count}).
+     */
+    public DatasetStats realStats(ImageSet set, int count, boolean keepFeatures) {
+        int n = checkCount(set, count);
+        String fingerprint = n == set.size() ? set.fingerprint() : set.fingerprint() + "[0:" + n + "]";
+        return realStats(fingerprint, set.resolution(), n, () -> batchesOf(set, n, batchSize, manager), keepFeatures);
+    }
+
+    /** Statistics of the first {@code count} images of a set, never cached (e.g. the fakes). */
+    public DatasetStats stats(String task, ImageSet set, int count, boolean keepFeatures) {
+        int n = checkCount(set, count);
+        return stats(task, batchesOf(set, n, batchSize, manager), n, keepFeatures);
+    }
+
+    private static int checkCount(ImageSet set, int count) {
+        if (count <= 0 || count >= set.size()) {
+            return set.size();
+        }
+        return count;
+    }
+
+    /**
+     * The first {@code count} images of {@code set} as (B, 3, R, R) uint8 batches on
+     * {@code manager}'s device; each array is made when {@code next()} is called.
+     */
+    public static Iterator<NDArray> batchesOf(ImageSet set, int count, int batch, NDManager manager) {
+        int per = set.imageBytes();
+        int r = set.resolution();
+        return new Iterator<>() {
+            private int done;
+
+            @Override
+            public boolean hasNext() {
+                return done < count;
+            }
+
+            @Override
+            public NDArray next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                int n = Math.min(batch, count - done);
+                ByteBuffer buf = ByteBuffer.allocateDirect(n * per);
+                buf.put(set.pixels(), done * per, n * per).flip();
+                done += n;
+                return manager.create(buf, new Shape(n, 3, r, r), DataType.UINT8);
+            }
+        };
+    }
+
+    /**
      * Embeds every batch and summarises the features.
      *
      * <p>{@code batches.next()} is called inside a per-batch {@link NDScope}, so arrays it
@@ -126,7 +181,7 @@ public final class FidEvaluator implements AutoCloseable {
                     long n = feats.getShape().get(0);
                     acc.add(feats);
                     if (keepFeatures) {
-                        float[] host = feats.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                        float[] host = feats.toType(DataType.FLOAT32, false).toFloatArray();
                         long need = (rows + n) * d;
                         if (need > kept.length) {
                             if (need > Integer.MAX_VALUE - 8) {
