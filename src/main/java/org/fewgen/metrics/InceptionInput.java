@@ -54,9 +54,50 @@ public final class InceptionInput {
         }
         NDArray sized = unit;
         if (shape.get(2) != SIZE || shape.get(3) != SIZE) {
-            // mode 2 is bilinear in DJL's JNI; NDArrayEx.interpolation would drop alignCorners
-            sized = JniUtils.interpolate(Tensors.pt(unit), new long[] {SIZE, SIZE}, 2, alignCorners);
+            sized = alignCorners ? resizeAlignCorners(unit, SIZE) : resizeHalfPixel(unit, SIZE);
         }
         return range == Range.MINUS_ONE_TO_ONE ? sized.mul(2f).sub(1f) : sized;
+    }
+
+    /**
+     * Bilinear resize with half-pixel centres ({@code align_corners=False}), libtorch's own kernel.
+     * Mode 2 is bilinear in DJL's JNI; its last flag is <em>antialias</em>, not alignCorners
+     * (checked: {@code true} changes upsampled values), so it stays false as in pytorch-fid.
+     */
+    static NDArray resizeHalfPixel(NDArray x, int size) {
+        return JniUtils.interpolate(Tensors.pt(x), new long[] {size, size}, 2, false);
+    }
+
+    /**
+     * Bilinear resize with {@code align_corners=True} (tfjs {@code resizeBilinear(alignCorners=true)}),
+     * which DJL's JNI cannot express, as two small matrix products: out = Rᵧ · x · Rₓᵀ, where
+     * each row of R holds the two interpolation weights of one output coordinate.
+     *
+     * @param x (N, C, H, W) float32
+     * @return (N, C, size, size)
+     */
+    static NDArray resizeAlignCorners(NDArray x, int size) {
+        int h = (int) x.getShape().get(2);
+        int w = (int) x.getShape().get(3);
+        NDArray ry = x.getManager().create(alignCornersWeights(h, size), new ai.djl.ndarray.types.Shape(size, h));
+        NDArray rxT = x.getManager().create(alignCornersWeights(w, size), new ai.djl.ndarray.types.Shape(size, w))
+                .transpose();
+        // (N,C,H,W)·(W,S) -> (N,C,H,S); (S,H)·(N,C,H,S) broadcasts -> (N,C,S,S)
+        return ry.matMul(x.matMul(rxT));
+    }
+
+    /** (out, in) row-major weights mapping {@code in} samples to {@code out} with corners aligned. */
+    static float[] alignCornersWeights(int in, int out) {
+        float[] r = new float[out * in];
+        double scale = out > 1 ? (in - 1) / (double) (out - 1) : 0;
+        for (int o = 0; o < out; o++) {
+            double src = o * scale;
+            int i0 = Math.min((int) Math.floor(src), in - 1);
+            int i1 = Math.min(i0 + 1, in - 1);
+            double frac = src - i0;
+            r[o * in + i0] += (float) (1 - frac);
+            r[o * in + i1] += (float) frac;
+        }
+        return r;
     }
 }
