@@ -2,6 +2,10 @@ package org.fewgen.metrics;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.fewgen.backbone.InceptionV3;
+
+import java.io.IOException;
 
 import java.util.function.UnaryOperator;
 
@@ -16,7 +20,7 @@ import java.util.function.UnaryOperator;
  *       nsfwjs feeds the network its upper blocks were fine-tuned under.</li>
  * </ul>
  */
-public final class InceptionFeatures implements FeatureExtractor {
+public final class InceptionFeatures implements FeatureExtractor, AutoCloseable {
 
     /** pool3 feature dimension. */
     public static final int DIMENSION = 2048;
@@ -24,6 +28,7 @@ public final class InceptionFeatures implements FeatureExtractor {
     private final InceptionWeights.Info weights;
     private final Device device;
     private final UnaryOperator<NDArray> pool3;
+    private final NDManager owned;
 
     /**
      * @param weights the identified weights file the network was loaded from
@@ -34,6 +39,41 @@ public final class InceptionFeatures implements FeatureExtractor {
         this.weights = weights;
         this.device = device;
         this.pool3 = pool3;
+        this.owned = null;
+    }
+
+    private InceptionFeatures(InceptionWeights.Info weights, Device device, InceptionV3 network, NDManager owned) {
+        this.weights = weights;
+        this.device = device;
+        this.pool3 = network::pool3;
+        this.owned = owned;
+    }
+
+    /**
+     * Loads the Inception v3 of an identified weights file onto {@code device}.
+     *
+     * @throws IOException naming the file when it cannot be read
+     * @throws IllegalArgumentException naming the first missing or misshapen tensor
+     */
+    public static InceptionFeatures open(InceptionWeights.Info weights, Device device) throws IOException {
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            InceptionV3 net = InceptionV3.load(manager, weights.file(), variant(weights.kind()));
+            return new InceptionFeatures(weights, device, net, manager);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            String where = msg.contains(weights.file().toString()) ? "" : weights.file() + ": ";
+            if (e instanceof IOException) {
+                throw new IOException(where + msg, e);
+            }
+            throw new IllegalArgumentException(where + msg + " (as Inception v3 variant " + weights.kind().label() + ")", e);
+        }
+    }
+
+    /** The network variant for a kind of weights file. */
+    public static InceptionV3.Variant variant(InceptionWeights.Kind kind) {
+        return InceptionV3.Variant.valueOf(kind.name());
     }
 
     /** The input range of a variant. */
@@ -49,6 +89,14 @@ public final class InceptionFeatures implements FeatureExtractor {
     /** The weights file in use. */
     public InceptionWeights.Info weights() {
         return weights;
+    }
+
+    /** Frees the network's tensors when this object loaded them. */
+    @Override
+    public void close() {
+        if (owned != null) {
+            owned.close();
+        }
     }
 
     @Override
