@@ -1,6 +1,5 @@
 package org.fewgen.metrics;
 
-import org.ejml.data.Complex_F64;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_MT_DDRM;
@@ -20,21 +19,48 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * <p><b>Why this square root.</b> The common implementation takes a general (non-symmetric)
  * matrix square root of Σ1Σ2 ({@code scipy.linalg.sqrtm}), which can return complex values
  * and fails on singular covariances (fewer samples than the 2048 features), needing an
- * ad-hoc diagonal offset. Here only symmetric eigen decompositions are used, which are
- * backward stable and always real:
+ * ad-hoc diagonal offset. Here only symmetric eigen decompositions and a singular value
+ * decomposition are used, which are backward stable and always real:
  * <ol>
  *   <li>S = Σ1^½ from Σ1 = V Λ Vᵀ as S = V max(Λ, 0)^½ Vᵀ. Eigenvalues slightly below zero are
  *       rounding noise of a positive semi-definite matrix and are clamped to zero.</li>
- *   <li>M = S Σ2 S is symmetric positive semi-definite and similar to Σ1Σ2 (for invertible S;
- *       by continuity otherwise), so Tr((Σ1Σ2)^½) = Σ √λ_i(M), again clamping λ_i &lt; 0 to 0.
- *       Only the eigenvalues of M are needed, which is cheaper than the vectors.</li>
+ *   <li>The same for S2 = Σ2^½. Then Σ1Σ2 = S1 (S1 S2 S2 S1) S1⁻¹ is similar to
+ *       P Pᵀ with P = S1 S2 (by continuity also for singular S1), so
+ *       Tr((Σ1Σ2)^½) = Σ √λ_i(P Pᵀ) = Σ σ_i(P), the sum of P's singular values.
+ *       Taking singular values of P, rather than eigenvalues of P Pᵀ = S1 Σ2 S1 and then
+ *       roots, avoids squaring the condition number: an eigenvalue of P Pᵀ that is rounding
+ *       noise (ε‖Σ‖², common when there are fewer images than features) would add
+ *       √(ε)‖Σ‖ to the trace, a singular value of P only ε‖Σ‖.</li>
  * </ol>
- * All arithmetic is double precision, multi-threaded where EJML offers it (the {@code _MT_}
- * variants). For D = 2048 it takes tens of seconds on two cores.
+ * All arithmetic is double precision. Two interchangeable backends compute the same steps:
+ * {@link Backend#LAPACK} (LAPACK and BLAS through Smile's bundled OpenBLAS: seconds for D = 2048) and {@link Backend#EJML} (pure Java, the reference and the fallback
+ * when the native library cannot load: minutes for D = 2048 on two cores). The system property
+ * {@code fewgen.linalg=ejml} forces the pure-Java one.
  */
 public final class FrechetDistance {
 
+    /** Where the eigen decompositions and matrix products run. */
+    public enum Backend {
+        /** LAPACK/BLAS (OpenBLAS, bundled native library, via Smile). */
+        LAPACK,
+        /** EJML, pure Java. */
+        EJML
+    }
+
+    private static volatile Backend preferred;
+
     private FrechetDistance() {
+    }
+
+    /** The backend used by default: LAPACK when its native library loads, else EJML. */
+    public static Backend defaultBackend() {
+        Backend b = preferred;
+        if (b == null) {
+            b = "ejml".equalsIgnoreCase(System.getProperty("fewgen.linalg")) ? Backend.EJML
+                    : LapackOps.available() ? Backend.LAPACK : Backend.EJML;
+            preferred = b;
+        }
+        return b;
     }
 
     /** FID-style squared Fréchet distance between the Gaussians of two feature sets. */
@@ -53,28 +79,46 @@ public final class FrechetDistance {
      * @param sigma2 (D, D) symmetric positive semi-definite, not modified
      */
     public static double between(double[] mu1, DMatrixRMaj sigma1, double[] mu2, DMatrixRMaj sigma2) {
+        return between(mu1, sigma1, mu2, sigma2, defaultBackend());
+    }
+
+    /** {@link #between(double[], DMatrixRMaj, double[], DMatrixRMaj)} on a chosen backend. */
+    public static double between(double[] mu1, DMatrixRMaj sigma1, double[] mu2, DMatrixRMaj sigma2, Backend backend) {
+        if (mu1.length != mu2.length || sigma1.numRows != mu1.length || sigma2.numRows != mu2.length) {
+            throw new IllegalArgumentException("feature dimensions differ: " + mu1.length + " vs " + mu2.length);
+        }
         double meanTerm = 0;
         for (int i = 0; i < mu1.length; i++) {
             double d = mu1[i] - mu2[i];
             meanTerm += d * d;
         }
         double traceTerm = CommonOps_DDRM.trace(sigma1) + CommonOps_DDRM.trace(sigma2)
-                - 2 * traceSqrtProduct(sigma1, sigma2);
+                - 2 * traceSqrtProduct(sigma1, sigma2, backend);
         return meanTerm + traceTerm;
     }
 
     /** Tr((Σ1 Σ2)^½) for symmetric positive semi-definite Σ1, Σ2 (neither is modified). */
-    public static double traceSqrtProduct(DMatrixRMaj sigma1, DMatrixRMaj sigma2) {
-        DMatrixRMaj s = sqrtSpd(sigma1);
-        DMatrixRMaj tmp = new DMatrixRMaj(s.numRows, s.numCols);
-        DMatrixRMaj m = new DMatrixRMaj(s.numRows, s.numCols);
-        CommonOps_MT_DDRM.mult(s, sigma2, tmp);
-        CommonOps_MT_DDRM.mult(tmp, s, m);
-        FeatureStats.symmetrize(m);
-        double[] eig = symmetricEigenvalues(m);
+    public static double traceSqrtProduct(DMatrixRMaj sigma1, DMatrixRMaj sigma2, Backend backend) {
+        if (backend == Backend.LAPACK) {
+            return LapackOps.traceSqrtProduct(sigma1, sigma2);
+        }
+        DMatrixRMaj s1 = sqrtSpd(sigma1);
+        DMatrixRMaj s2 = sqrtSpd(sigma2);
+        DMatrixRMaj p = new DMatrixRMaj(s1.numRows, s1.numCols);
+        CommonOps_MT_DDRM.mult(s1, s2, p);
+        return nuclearNorm(p);
+    }
+
+    /** Σ σ_i(p): the sum of singular values (p is not modified). */
+    static double nuclearNorm(DMatrixRMaj p) {
+        var svd = DecompositionFactory_MT_DDRM.svd(p.numRows, p.numCols, false, false, true);
+        if (!svd.decompose(p.copy())) {
+            throw new ArithmeticException("singular value decomposition did not converge (" + p.numRows + "x" + p.numCols
+                    + " matrix contains NaN or Inf?)");
+        }
         double tr = 0;
-        for (double l : eig) {
-            tr += Math.sqrt(Math.max(l, 0));
+        for (double v : svd.getSingularValues()) {
+            tr += v;
         }
         return tr;
     }
@@ -99,10 +143,14 @@ public final class FrechetDistance {
                     + " covariance contains NaN or Inf?)");
         }
         // S = V √Λ Vᵀ = (V Λ^¼)(V Λ^¼)ᵀ: one product, and the result is symmetric by construction
+        double[] lambda = new double[n];
+        for (int k = 0; k < n; k++) {
+            lambda[k] = eig.getEigenvalue(k).real;
+        }
+        clampNoise(lambda);
         DMatrixRMaj scaled = new DMatrixRMaj(n, n);
         for (int k = 0; k < n; k++) {
-            Complex_F64 lambda = eig.getEigenvalue(k);
-            double w = Math.sqrt(Math.sqrt(Math.max(lambda.real, 0)));
+            double w = Math.sqrt(Math.sqrt(lambda[k]));
             DMatrixRMaj v = eig.getEigenVector(k);
             for (int i = 0; i < n; i++) {
                 scaled.data[i * n + k] = v.data[i] * w;
@@ -113,18 +161,16 @@ public final class FrechetDistance {
         return s;
     }
 
-    /** Eigenvalues of a symmetric matrix (not modified), in no particular order. */
-    static double[] symmetricEigenvalues(DMatrixRMaj m) {
-        int n = m.numRows;
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_MT_DDRM.eig(n, false, true);
-        if (!eig.decompose(m.copy())) {
-            throw new ArithmeticException("symmetric eigen decomposition did not converge (" + n + "x" + n
-                    + " matrix contains NaN or Inf?)");
+    /**
+     * Sets negative eigenvalues (rounding noise of a positive semi-definite matrix) to zero.
+     * A relative threshold would be wrong here: every eigenvalue, however small, adds its root
+     * to the trace, and dropping the small ones biases the sum.
+     */
+    static void clampNoise(double[] lambda) {
+        for (int i = 0; i < lambda.length; i++) {
+            if (!(lambda[i] > 0)) {
+                lambda[i] = 0;
+            }
         }
-        double[] out = new double[n];
-        for (int k = 0; k < n; k++) {
-            out[k] = eig.getEigenvalue(k).real;
-        }
-        return out;
     }
 }

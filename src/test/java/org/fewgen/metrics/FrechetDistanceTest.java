@@ -151,6 +151,32 @@ class FrechetDistanceTest {
         assertThatThrownBy(() -> FrechetDistance.between(a, b)).hasMessageContaining("2 vs 3");
     }
 
+    @Test
+    void lapackAndEjmlBackendsAgree() {
+        assertThat(LapackOps.available()).as("OpenBLAS native library loads on this platform").isTrue();
+        assertThat(FrechetDistance.defaultBackend()).isEqualTo(FrechetDistance.Backend.LAPACK);
+        int n = 50;
+        Random rng = new Random(21);
+        // a rank-deficient Σ1 (30 samples in 50 dimensions) like a few-shot data set's
+        DMatrixRMaj x = RandomMatrices_DDRM.rectangle(30, n, -1, 1, rng);
+        DMatrixRMaj s1 = new DMatrixRMaj(n, n);
+        CommonOps_DDRM.multTransA(x, x, s1);
+        DMatrixRMaj s2 = randomSpd(n, rng);
+        double[] mu1 = rng.doubles(n).toArray();
+        double[] mu2 = rng.doubles(n).toArray();
+        double ejml = FrechetDistance.between(mu1, s1, mu2, s2, FrechetDistance.Backend.EJML);
+        double lapack = FrechetDistance.between(mu1, s1, mu2, s2, FrechetDistance.Backend.LAPACK);
+        assertThat(lapack).isCloseTo(ejml, within(1e-7 * ejml));
+        DMatrixRMaj a = LapackOps.sqrtSpdAsEjml(s2);
+        DMatrixRMaj b = FrechetDistance.sqrtSpd(s2);
+        for (int i = 0; i < a.data.length; i++) {
+            assertThat(a.data[i]).isCloseTo(b.data[i], within(1e-10));
+        }
+        double[][] l1 = {{1, 0}, {0.5, 1.2}};
+        assertThat(FrechetDistance.between(new double[] {0, 0}, lltT(l1), new double[] {0, 0}, lltT(l1),
+                FrechetDistance.Backend.LAPACK)).isCloseTo(0, within(1e-12));
+    }
+
     static double[][] sample(double[] mu, double[][] l, int n, Random rng) {
         int d = mu.length;
         double[][] out = new double[n][d];
