@@ -85,14 +85,15 @@ public final class FidEvaluator implements AutoCloseable {
      */
     public DatasetStats realStats(String dataFingerprint, int resolution, long count,
                                   Supplier<Iterator<NDArray>> batches, boolean keepFeatures) {
+        boolean keep = keepFeatures || smallSet(count);
         StatsCache.Key key = new StatsCache.Key(dataFingerprint, network.id(), resolution, count);
         if (cache != null) {
-            var hit = cache.load(key, keepFeatures);
+            var hit = cache.load(key, keep);
             if (hit.isPresent()) {
                 return hit.get();
             }
         }
-        DatasetStats s = stats("real", batches.get(), count, keepFeatures);
+        DatasetStats s = stats("real", batches.get(), count, keep);
         if (s.count() != count) {
             throw new IllegalStateException("real data delivered " + s.count() + " images, expected " + count);
         }
@@ -115,7 +116,16 @@ public final class FidEvaluator implements AutoCloseable {
     /** Statistics of the first {@code count} images of a set, never cached (e.g. the fakes). */
     public DatasetStats stats(String task, ImageSet set, int count, boolean keepFeatures) {
         int n = checkCount(set, count);
-        return stats(task, batchesOf(set, n, batchSize, manager), n, keepFeatures);
+        return stats(task, batchesOf(set, n, batchSize, manager), n, keepFeatures || smallSet(n));
+    }
+
+    /**
+     * Sets with fewer images than feature dimensions keep their features: FID then comes from
+     * the small (N1, N2) cross-product ({@link FrechetDistance#betweenSamples}), which is exact
+     * and fast, instead of D×D matrix functions.
+     */
+    private boolean smallSet(long count) {
+        return count < network.dimension();
     }
 
     private static int checkCount(ImageSet set, int count) {
@@ -213,7 +223,7 @@ public final class FidEvaluator implements AutoCloseable {
      *     scope that closes its result)
      */
     public DatasetStats generatedStats(IntFunction<NDArray> generator, int num, boolean keepFeatures) {
-        return stats("fake", batchesOf(generator, num, batchSize), num, keepFeatures);
+        return stats("fake", batchesOf(generator, num, batchSize), num, keepFeatures || smallSet(num));
     }
 
     /** An iterator that asks {@code generator} for {@code num} images in chunks of {@code batch}. */
@@ -255,7 +265,10 @@ public final class FidEvaluator implements AutoCloseable {
     }
 
     private Result evaluate(DatasetStats real, DatasetStats fake, boolean kid, long t0) {
-        double fid = FrechetDistance.between(real.gaussian(), fake.gaussian());
+        double fid = real.hasFeatures() && fake.hasFeatures() && smallSet(real.count()) && smallSet(fake.count())
+                ? FrechetDistance.betweenSamples(real.features(), (int) real.count(), fake.features(), (int) fake.count(),
+                        real.dimension())
+                : FrechetDistance.between(real.gaussian(), fake.gaussian());
         KernelDistance.Result k = null;
         if (kid) {
             if (!real.hasFeatures() || !fake.hasFeatures()) {

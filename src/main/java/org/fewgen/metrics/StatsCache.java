@@ -90,8 +90,9 @@ public final class StatsCache {
     /**
      * Reads an entry.
      *
-     * @param needFeatures whether the caller needs per-image features (KID); an entry without
-     *     them then counts as a miss
+     * @param needFeatures whether the caller needs per-image features (KID, small sets); an
+     *     entry without them then counts as a miss. Features stored in the entry are returned
+     *     either way.
      * @return the statistics, or empty when absent, unusable (reported) or lacking features
      */
     public Optional<DatasetStats> load(Key key, boolean needFeatures) {
@@ -118,7 +119,7 @@ public final class StatsCache {
                 return Optional.empty();
             }
             float[] featureRows = null;
-            if (feats != null && needFeatures) {
+            if (feats != null) {
                 if (feats.getDataType() != DataType.FLOAT32 || !feats.getShape().equals(new Shape(key.count(), d))) {
                     throw new IOException("features have " + feats.getDataType() + " " + feats.getShape()
                             + ", expected float32 (" + key.count() + ", " + d + ")");

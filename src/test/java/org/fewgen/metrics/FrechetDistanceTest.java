@@ -177,6 +177,34 @@ class FrechetDistanceTest {
                 FrechetDistance.Backend.LAPACK)).isCloseTo(0, within(1e-12));
     }
 
+    @Test
+    void sampleSpaceFormulaMatchesCovarianceFormulaForFewShotSets() {
+        // 12 and 9 vectors in 64 dimensions: both covariances are rank-deficient
+        int d = 64;
+        Random rng = new Random(31);
+        float[] f1 = new float[12 * d];
+        float[] f2 = new float[9 * d];
+        for (int i = 0; i < f1.length; i++) {
+            f1[i] = (float) (rng.nextGaussian() * (1 + i % d * 0.05) + 3);
+        }
+        for (int i = 0; i < f2.length; i++) {
+            f2[i] = (float) (rng.nextGaussian() + 3.2);
+        }
+        double viaSamples = FrechetDistance.betweenSamples(f1, 12, f2, 9, d);
+        double viaStats = FrechetDistance.between(FeatureStats.of(rows(f1, 12, d)), FeatureStats.of(rows(f2, 9, d)));
+        assertThat(viaSamples).isGreaterThan(1);
+        assertThat(viaSamples).isCloseTo(viaStats, within(1e-6 * viaStats));
+        assertThat(FrechetDistance.betweenSamples(f1, 12, f1, 12, d)).isCloseTo(0, within(1e-9));
+    }
+
+    private static float[][] rows(float[] flat, int n, int d) {
+        float[][] out = new float[n][d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * d, out[i], 0, d);
+        }
+        return out;
+    }
+
     static double[][] sample(double[] mu, double[][] l, int n, Random rng) {
         int d = mu.length;
         double[][] out = new double[n][d];
