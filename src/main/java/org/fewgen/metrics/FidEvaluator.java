@@ -1,5 +1,6 @@
 package org.fewgen.metrics;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -8,7 +9,10 @@ import ai.djl.ndarray.types.Shape;
 import org.fewgen.data.ImageSet;
 import org.fewgen.nn.Tensors;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,8 +27,7 @@ import java.util.function.Supplier;
  *
  * <p>Typical use in a training loop (every {@code --metric-every} kimg):
  * <pre>{@code
- * FidEvaluator eval = new FidEvaluator(InceptionFeatures.open(null, null, device, err), StatsCache.defaultCache(err),
- *         32, Progress.NONE);
+ * FidEvaluator eval = FidEvaluator.open(null, null, device, 32, true, Progress.NONE, System.err);
  * DatasetStats real = eval.realStats(data, 0, false);        // all images; cached across runs
  * ...
  * FidEvaluator.Result r = eval.evaluate(real, n -> gEma.sample(n), 5000, false); // closes each batch
@@ -45,6 +48,7 @@ public final class FidEvaluator implements AutoCloseable {
     private final int batchSize;
     private final Progress.Factory progress;
     private final NDManager manager;
+    private AutoCloseable ownedNetwork;
 
     /**
      * @param network the frozen feature network
@@ -61,6 +65,32 @@ public final class FidEvaluator implements AutoCloseable {
         this.batchSize = batchSize;
         this.progress = progress;
         this.manager = NDManager.newBaseManager(network.device());
+    }
+
+    /**
+     * The evaluator the trainer and {@code fewgen gan fid} use: finds the Inception weights
+     * ({@code weights}, else {@code $FEWGEN_INCEPTION_WEIGHTS}, else the nsfwjs file in
+     * {@code $FEWGEN_WEIGHTS}), identifies them, loads the network on {@code device} and uses the
+     * default statistics cache. Closing the evaluator frees the network.
+     *
+     * @param weights a weights file, or null for the default lookup
+     * @param variant a forced variant, or null to detect it from the file
+     * @param useCache whether real statistics are cached on disk
+     * @param log where cache warnings go
+     * @throws IOException naming the weights file when it cannot be used
+     */
+    public static FidEvaluator open(Path weights, InceptionWeights.Kind variant, Device device, int batchSize,
+                                    boolean useCache, Progress.Factory progress, PrintStream log) throws IOException {
+        InceptionWeights.Info info = InceptionWeights.inspect(InceptionWeights.resolve(weights), variant);
+        InceptionFeatures net = InceptionFeatures.open(info, device);
+        try {
+            FidEvaluator eval = new FidEvaluator(net, useCache ? StatsCache.defaultCache(log) : null, batchSize, progress);
+            eval.ownedNetwork = net;
+            return eval;
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
     }
 
     /** The feature network in use. */
@@ -269,6 +299,8 @@ public final class FidEvaluator implements AutoCloseable {
                 ? FrechetDistance.betweenSamples(real.features(), (int) real.count(), fake.features(), (int) fake.count(),
                         real.dimension())
                 : FrechetDistance.between(real.gaussian(), fake.gaussian());
+        // a squared distance: a negative value is rounding (identical sets), not information
+        fid = Math.max(0, fid);
         KernelDistance.Result k = null;
         if (kid) {
             if (!real.hasFeatures() || !fake.hasFeatures()) {
@@ -342,5 +374,12 @@ public final class FidEvaluator implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
+        if (ownedNetwork != null) {
+            try {
+                ownedNetwork.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

@@ -78,7 +78,8 @@ public interface Progress extends AutoCloseable {
             if (decile > lastDecile) {
                 lastDecile = decile;
                 double s = (System.nanoTime() - startNanos) / 1e9;
-                out.printf("%s: %d/%d images (%d%%, %.1f img/s)%n", task, done, total, decile * 10, done / Math.max(s, 1e-9));
+                out.printf("%s: %d/%d images (%d%%, %.1f img/s)%n", task, done, total, Math.min(100, done * 100 / total),
+                        done / Math.max(s, 1e-9));
             }
         }
 

@@ -84,4 +84,17 @@ class InceptionFeaturesTest {
                     .hasMessageContaining("Mixed_5b.branch1x1.bn.running_var");
         }
     }
+
+    @Test
+    void evaluatorFactoryLoadsTheNamedFileAndReportsAStandardNetwork() throws Exception {
+        try (FidEvaluator eval = FidEvaluator.open(fidFile, null, Device.cpu(), 4, false, Progress.NONE, System.err)) {
+            assertThat(eval.network().standard()).isTrue();
+            assertThat(eval.network().id()).startsWith("inception_v3/fid/sha256:");
+            FidEvaluator.Result r = new FidEvaluator.Result(1.5, null, 10, 10, false, eval.network().describe(),
+                    eval.network().id(), eval.network().standard(), 0);
+            assertThat(r.report()).contains("FID 1.5000").doesNotContain("warning");
+        }
+        assertThatThrownBy(() -> FidEvaluator.open(tmp.resolve("none.safetensors"), null, Device.cpu(), 4, false,
+                Progress.NONE, System.err)).hasMessageContaining("none.safetensors: no such file");
+    }
 }

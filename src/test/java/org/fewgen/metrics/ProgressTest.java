@@ -21,6 +21,7 @@ class ProgressTest {
         String[] lines = buf.toString(StandardCharsets.UTF_8).split("\\R");
         assertThat(lines).hasSize(10);
         assertThat(lines[0]).startsWith("embedding real: 10/95 images (10%");
+        assertThat(lines[2]).startsWith("embedding real: 30/95 images (31%");
         assertThat(lines[9]).startsWith("embedding real: 95/95 images (100%");
     }
 }
