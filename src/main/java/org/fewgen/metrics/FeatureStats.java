@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import org.ejml.data.DMatrixRMaj;
 
 import java.util.Arrays;
@@ -150,7 +151,7 @@ public final class FeatureStats {
                 if (shift == null) {
                     NDArray s = x.mean(new int[] {0});
                     NDArray zero = s.zerosLike();
-                    NDArray crossZero = manager.zeros(new ai.djl.ndarray.types.Shape(s.size(), s.size()),
+                    NDArray crossZero = manager.zeros(new Shape(s.size(), s.size()),
                             DataType.FLOAT64);
                     shift = keep(s);
                     sum = keep(zero);

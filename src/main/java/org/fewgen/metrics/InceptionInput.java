@@ -3,8 +3,9 @@ package org.fewgen.metrics;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import org.fewgen.nn.Tensors;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import org.fewgen.nn.Tensors;
 
 /**
  * Turns a batch of images into what an Inception v3 variant expects: float32, (N, 3, 299, 299),
@@ -79,8 +80,8 @@ public final class InceptionInput {
     static NDArray resizeAlignCorners(NDArray x, int size) {
         int h = (int) x.getShape().get(2);
         int w = (int) x.getShape().get(3);
-        NDArray ry = x.getManager().create(alignCornersWeights(h, size), new ai.djl.ndarray.types.Shape(size, h));
-        NDArray rxT = x.getManager().create(alignCornersWeights(w, size), new ai.djl.ndarray.types.Shape(size, w))
+        NDArray ry = x.getManager().create(alignCornersWeights(h, size), new Shape(size, h));
+        NDArray rxT = x.getManager().create(alignCornersWeights(w, size), new Shape(size, w))
                 .transpose();
         // (N,C,H,W)·(W,S) -> (N,C,H,S); (S,H)·(N,C,H,S) broadcasts -> (N,C,S,S)
         return ry.matMul(x.matMul(rxT));
