@@ -1,5 +1,7 @@
 package org.fewgen.metrics;
 
+import org.fewgen.nn.Resample;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
@@ -55,50 +57,10 @@ public final class InceptionInput {
         }
         NDArray sized = unit;
         if (shape.get(2) != SIZE || shape.get(3) != SIZE) {
-            sized = alignCorners ? resizeAlignCorners(unit, SIZE) : resizeHalfPixel(unit, SIZE);
+            // fewgen's own bilinear resize: DJL's native interpolate always anti-aliases, which
+            // pytorch-fid (F.interpolate, bilinear, align_corners=False) does not
+            sized = Resample.bilinear(unit, SIZE, SIZE, alignCorners);
         }
         return range == Range.MINUS_ONE_TO_ONE ? sized.mul(2f).sub(1f) : sized;
-    }
-
-    /**
-     * Bilinear resize with half-pixel centres ({@code align_corners=False}), libtorch's own kernel.
-     * Mode 2 is bilinear in DJL's JNI; its last flag is <em>antialias</em>, not alignCorners
-     * (checked: {@code true} changes upsampled values), so it stays false as in pytorch-fid.
-     */
-    static NDArray resizeHalfPixel(NDArray x, int size) {
-        return JniUtils.interpolate(Tensors.pt(x), new long[] {size, size}, 2, false);
-    }
-
-    /**
-     * Bilinear resize with {@code align_corners=True} (tfjs {@code resizeBilinear(alignCorners=true)}),
-     * which DJL's JNI cannot express, as two small matrix products: out = Rᵧ · x · Rₓᵀ, where
-     * each row of R holds the two interpolation weights of one output coordinate.
-     *
-     * @param x (N, C, H, W) float32
-     * @return (N, C, size, size)
-     */
-    static NDArray resizeAlignCorners(NDArray x, int size) {
-        int h = (int) x.getShape().get(2);
-        int w = (int) x.getShape().get(3);
-        NDArray ry = x.getManager().create(alignCornersWeights(h, size), new Shape(size, h));
-        NDArray rxT = x.getManager().create(alignCornersWeights(w, size), new Shape(size, w))
-                .transpose();
-        // (N,C,H,W)·(W,S) -> (N,C,H,S); (S,H)·(N,C,H,S) broadcasts -> (N,C,S,S)
-        return ry.matMul(x.matMul(rxT));
-    }
-
-    /** (out, in) row-major weights mapping {@code in} samples to {@code out} with corners aligned. */
-    static float[] alignCornersWeights(int in, int out) {
-        float[] r = new float[out * in];
-        double scale = out > 1 ? (in - 1) / (double) (out - 1) : 0;
-        for (int o = 0; o < out; o++) {
-            double src = o * scale;
-            int i0 = Math.min((int) Math.floor(src), in - 1);
-            int i1 = Math.min(i0 + 1, in - 1);
-            double frac = src - i0;
-            r[o * in + i0] += (float) (1 - frac);
-            r[o * in + i1] += (float) frac;
-        }
-        return r;
     }
 }
