@@ -22,8 +22,8 @@ import java.util.TreeMap;
 /**
  * The on-disk form of a prepared {@link ImageSet}: a safetensors file with one U8 tensor
  * {@code pixels} of shape (N, 3, R, R) and string metadata (format, source, resolution,
- * transform, cache key, sha256 fingerprint, skipped files as a JSON list). Being plain
- * safetensors, it opens in any safetensors reader; fewgen checks the fingerprint on read, so a
+ * transform, cache key, sha256 fingerprint, CRC32C of the pixels, skipped files as a JSON list). Being plain
+ * safetensors, it opens in any safetensors reader; fewgen checks the CRC on read, so a
  * torn or bit-flipped file is detected instead of training on garbage.
  *
  * <p>Written by hand rather than through {@code io.SafeTensors} so that loading data never has
@@ -38,11 +38,11 @@ final class DatasetCache {
     private DatasetCache() {
     }
 
-    /** {@code $FEWGEN_CACHE} if set, else {@code ~/.cache/fewgen/datasets}. */
+    /** {@code $FEWGEN_CACHE/datasets} if FEWGEN_CACHE is set, else {@code ~/.cache/fewgen/datasets}. */
     static Path defaultDir() {
         String env = System.getenv("FEWGEN_CACHE");
         if (env != null && !env.isBlank()) {
-            return Path.of(env);
+            return Path.of(env, "datasets");
         }
         return Path.of(System.getProperty("user.home"), ".cache", "fewgen", "datasets");
     }
@@ -56,6 +56,7 @@ final class DatasetCache {
         meta.put("transform", transform == null ? "" : transform.cliName());
         meta.put("key", key == null ? "" : key);
         meta.put("fingerprint", set.fingerprint());
+        meta.put("crc32c", Long.toHexString(crc32c(set.pixels())));
         JsonArray skipped = new JsonArray();
         set.skipped().forEach(skipped::add);
         meta.put("skipped", GSON.toJson(skipped));
@@ -88,6 +89,12 @@ final class DatasetCache {
             out.write(head);
             out.write(set.pixels());
         });
+    }
+
+    static long crc32c(byte[] data) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(data, 0, data.length);
+        return crc.getValue();
     }
 
     /** The metadata of a fewgen dataset file, or null when the file is not one. */
@@ -172,9 +179,14 @@ final class DatasetCache {
             if (pixels.length != h.dataBytes) {
                 throw new IOException("truncated data");
             }
-            String fp = ImageSet.computeFingerprint(h.resolution, pixels, 0, pixels.length);
-            if (!fp.equals(h.meta.get("fingerprint"))) {
+            // CRC32C (hardware-accelerated) detects damage; the stored sha256 fingerprint is then trusted.
+            String crc = h.meta.get("crc32c");
+            if (crc == null || !crc.equals(Long.toHexString(crc32c(pixels)))) {
                 throw new IOException("pixel checksum does not match (file damaged)");
+            }
+            String fp = h.meta.get("fingerprint");
+            if (fp == null || fp.length() != 64) {
+                throw new IOException("no fingerprint in the metadata");
             }
             List<String> skipped = new ArrayList<>();
             String sk = h.meta.get("skipped");

@@ -84,7 +84,97 @@ final class ImageDecoding {
         if (img.getWidth() <= 0 || img.getHeight() <= 0) {
             throw new UndecodableException("image has no pixels");
         }
-        return Resampling.squareResize(toRgbOnWhite(img), img.getWidth(), img.getHeight(), resolution, transform);
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int[] rgb = toRgbOnWhite(img);
+        int orientation = exifOrientation(bytes);
+        if (orientation > 1 && orientation <= 8) {
+            rgb = orient(rgb, w, h, orientation);
+            if (orientation >= 5) {
+                int t = w;
+                w = h;
+                h = t;
+            }
+        }
+        return Resampling.squareResize(rgb, w, h, resolution, transform);
+    }
+
+    /**
+     * The EXIF orientation tag (1..8) of a JPEG, or 1 when there is none. Phones store photos
+     * sideways and set this tag; ImageIO ignores it, so without it such photos train sideways.
+     */
+    static int exifOrientation(byte[] b) {
+        if (b.length < 4 || (b[0] & 0xff) != 0xFF || (b[1] & 0xff) != 0xD8) {
+            return 1;
+        }
+        int pos = 2;
+        while (pos + 4 <= b.length && (b[pos] & 0xff) == 0xFF) {
+            int marker = b[pos + 1] & 0xff;
+            if (marker == 0xDA || marker == 0xD9) {
+                return 1;
+            }
+            int segLen = u16(b, pos + 2, true);
+            if (marker == 0xE1 && segLen >= 16 && pos + 2 + segLen <= b.length && b[pos + 4] == 'E'
+                    && b[pos + 5] == 'x' && b[pos + 6] == 'i' && b[pos + 7] == 'f' && b[pos + 8] == 0) {
+                int tiff = pos + 10;
+                int end = pos + 2 + segLen;
+                boolean big = b[tiff] == 'M';
+                long ifd = u32(b, tiff + 4, big);
+                if (ifd < 8 || tiff + ifd + 2 > end) {
+                    return 1;
+                }
+                int entries = u16(b, tiff + (int) ifd, big);
+                for (int i = 0; i < entries; i++) {
+                    int e = tiff + (int) ifd + 2 + 12 * i;
+                    if (e + 12 > end) {
+                        return 1;
+                    }
+                    if (u16(b, e, big) == 0x0112) {
+                        return u16(b, e + 8, big);
+                    }
+                }
+                return 1;
+            }
+            pos += 2 + segLen;
+        }
+        return 1;
+    }
+
+    private static int u16(byte[] b, int at, boolean bigEndian) {
+        int x = b[at] & 0xff;
+        int y = b[at + 1] & 0xff;
+        return bigEndian ? x << 8 | y : y << 8 | x;
+    }
+
+    private static long u32(byte[] b, int at, boolean bigEndian) {
+        long hi = u16(b, bigEndian ? at : at + 2, bigEndian);
+        long lo = u16(b, bigEndian ? at + 2 : at, bigEndian);
+        return hi << 16 | lo;
+    }
+
+    /** Applies EXIF orientation 2..8 to packed pixels (h, w); orientations 5..8 swap width and height. */
+    static int[] orient(int[] rgb, int w, int h, int orientation) {
+        boolean swap = orientation >= 5;
+        int ow = swap ? h : w;
+        int oh = swap ? w : h;
+        int[] out = new int[rgb.length];
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++) {
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2 -> { sx = w - 1 - x; sy = y; }
+                    case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }
+                    case 4 -> { sx = x; sy = h - 1 - y; }
+                    case 5 -> { sx = y; sy = x; }
+                    case 6 -> { sx = y; sy = h - 1 - x; }
+                    case 7 -> { sx = w - 1 - y; sy = h - 1 - x; }
+                    default -> { sx = w - 1 - y; sy = x; }
+                }
+                out[y * ow + x] = rgb[sy * w + sx];
+            }
+        }
+        return out;
     }
 
     /**

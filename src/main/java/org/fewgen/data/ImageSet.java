@@ -153,6 +153,16 @@ public final class ImageSet {
         return out;
     }
 
+    /** Every image as luma in [0, 1]: (N, R·R) row-major, e.g. 28×28 inputs for the UAE. */
+    public float[] grayscaleAll() {
+        int plane = resolution * resolution;
+        float[] out = new float[size * plane];
+        for (int i = 0; i < size; i++) {
+            System.arraycopy(grayscale(i), 0, out, i * plane, plane);
+        }
+        return out;
+    }
+
     /** Images {@code [from, to)} as a new set (same source and skipped list). */
     public ImageSet subset(int from, int to) {
         if (from < 0 || to > size || from > to) {

@@ -40,7 +40,7 @@ import java.util.zip.ZipFile;
  * Files are taken in sorted path order, so a source always gives the same image order.
  *
  * <p>Decoded sets are cached as a compact uint8 tensor file in a cache folder (default
- * {@code ~/.cache/fewgen/datasets}, or {@code $FEWGEN_CACHE}), keyed by the source path, every
+ * {@code ~/.cache/fewgen/datasets}, or {@code $FEWGEN_CACHE/datasets}), keyed by the source path, every
  * file's size and modification time, the resolution and the transform: a second load of the
  * same data reads one file and decodes nothing. A damaged cache file is reported, ignored and
  * rebuilt.
@@ -62,29 +62,29 @@ public final class ImageSources {
      * @param limit at most this many images (the first ones in order); 0 = all
      * @param progress called as files are decoded; null for none
      */
-    public record Options(Path cacheDir, int limit, Progress progress) {
+    public record LoadConfig(Path cacheDir, int limit, Progress progress) {
 
-        public Options {
+        public LoadConfig {
             if (limit < 0) {
                 throw new IllegalArgumentException("limit must be >= 0, got " + limit);
             }
         }
 
         /** The default cache folder, no limit, no progress. */
-        public static Options defaults() {
-            return new Options(DatasetCache.defaultDir(), 0, null);
+        public static LoadConfig defaults() {
+            return new LoadConfig(DatasetCache.defaultDir(), 0, null);
         }
 
-        public Options withCacheDir(Path dir) {
-            return new Options(dir, limit, progress);
+        public LoadConfig withCacheDir(Path dir) {
+            return new LoadConfig(dir, limit, progress);
         }
 
-        public Options withLimit(int n) {
-            return new Options(cacheDir, n, progress);
+        public LoadConfig withLimit(int n) {
+            return new LoadConfig(cacheDir, n, progress);
         }
 
-        public Options withProgress(Progress p) {
-            return new Options(cacheDir, limit, p);
+        public LoadConfig withProgress(Progress p) {
+            return new LoadConfig(cacheDir, limit, p);
         }
     }
 
@@ -96,19 +96,27 @@ public final class ImageSources {
     private ImageSources() {
     }
 
-    /** The default cache folder: {@code $FEWGEN_CACHE}, else {@code ~/.cache/fewgen/datasets}. */
+    /** The default cache folder: {@code $FEWGEN_CACHE/datasets}, else {@code ~/.cache/fewgen/datasets}. */
     public static Path defaultCacheDir() {
         return DatasetCache.defaultDir();
     }
 
+    /**
+     * Writes {@code set} atomically as a fewgen dataset file (safetensors with one U8 tensor
+     * {@code pixels} (N, 3, R, R) and metadata), which {@link #load} accepts as a source.
+     */
+    public static void writeTensorFile(Path file, ImageSet set, Transform transform) throws IOException {
+        DatasetCache.write(file, set, null, transform);
+    }
+
     /** Loads with the default cache folder. */
     public static ImageSet load(String source, int resolution, Transform transform) {
-        return load(source, resolution, transform, Options.defaults());
+        return load(source, resolution, transform, LoadConfig.defaults());
     }
 
     /** Loads with the given cache folder (null: no cache) and progress callback (null: none). */
     public static ImageSet load(String source, int resolution, Transform transform, Path cacheDir, Progress progress) {
-        return load(source, resolution, transform, new Options(cacheDir, 0, progress));
+        return load(source, resolution, transform, new LoadConfig(cacheDir, 0, progress));
     }
 
     /**
@@ -116,22 +124,20 @@ public final class ImageSources {
      *
      * @throws DataException when the source does not exist, cannot be read, or has no decodable image
      */
-    public static ImageSet load(String source, int resolution, Transform transform, Options options) {
+    public static ImageSet load(String source, int resolution, Transform transform, LoadConfig config) {
         if (resolution < 1 || resolution > 4096) {
             throw new IllegalArgumentException("resolution must be in 1..4096, got " + resolution);
         }
         Transform t = transform == null ? Transform.CENTER_CROP : transform;
         SourceSpec spec = resolve(source, System.getenv("FEWGEN_DATA"));
-        int limit = options.limit() > 0 ? options.limit() : spec.limit;
-        if (options.limit() > 0 && spec.limit > 0) {
-            limit = Math.min(options.limit(), spec.limit);
+        int limit = config.limit() > 0 ? config.limit() : spec.limit;
+        if (config.limit() > 0 && spec.limit > 0) {
+            limit = Math.min(config.limit(), spec.limit);
         }
         try {
             return switch (spec.kind) {
-                case SHAPES -> ProceduralShapes.imageSet(source, limit > 0 ? limit : ProceduralShapes.DEFAULT_COUNT,
-                        resolution, ProceduralShapes.DEFAULT_SEED);
                 case CACHE_FILE -> loadCacheFile(source, spec.path, resolution, t);
-                case FOLDER, ZIP, IDX -> loadCached(source, spec, resolution, t, limit, options);
+                case SHAPES, FOLDER, ZIP, IDX -> loadCached(source, spec, resolution, t, limit, config);
             };
         } catch (IOException e) {
             throw new DataException(source + ": " + e.getMessage(), e);
@@ -281,12 +287,12 @@ public final class ImageSources {
     }
 
     private static ImageSet loadCached(String label, SourceSpec spec, int resolution, Transform t, int limit,
-                                       Options options) throws IOException {
-        List<Entry> entries = spec.kind == Kind.IDX ? List.of() : listEntries(spec);
+                                       LoadConfig config) throws IOException {
+        List<Entry> entries = spec.kind == Kind.IDX || spec.kind == Kind.SHAPES ? List.of() : listEntries(spec);
         String key = cacheKey(spec, entries, resolution, t, limit);
         Path cacheFile = null;
-        if (options.cacheDir() != null) {
-            cacheFile = options.cacheDir().resolve(slug(label) + "-" + resolution + "-" + t.cliName() + "-"
+        if (config.cacheDir() != null) {
+            cacheFile = config.cacheDir().resolve(slug(label) + "-" + resolution + "-" + t.cliName() + "-"
                     + key.substring(0, 16) + ".safetensors");
             if (Files.isRegularFile(cacheFile)) {
                 try {
@@ -300,9 +306,12 @@ public final class ImageSources {
                 }
             }
         }
-        ImageSet set = spec.kind == Kind.IDX
-                ? decodeIdx(label, spec.path, resolution, t, limit, options.progress())
-                : decodeEntries(label, entries, resolution, t, limit, options.progress());
+        ImageSet set = switch (spec.kind) {
+            case SHAPES -> ProceduralShapes.imageSet(label, limit > 0 ? limit : ProceduralShapes.DEFAULT_COUNT,
+                    resolution, ProceduralShapes.DEFAULT_SEED);
+            case IDX -> decodeIdx(label, spec.path, resolution, t, limit, config.progress());
+            default -> decodeEntries(label, entries, resolution, t, limit, config.progress());
+        };
         if (cacheFile != null) {
             try {
                 DatasetCache.write(cacheFile, set, key, t);
@@ -337,7 +346,9 @@ public final class ImageSources {
                 var it = zip.entries();
                 while (it.hasMoreElements()) {
                     ZipEntry e = it.nextElement();
-                    if (e.isDirectory() || isHidden(Path.of(e.getName())) || e.getName().startsWith("__MACOSX/")) {
+                    // dataset.json describes a zip written by `fewgen data prepare`; it is not data.
+                    if (e.isDirectory() || isHidden(Path.of(e.getName())) || e.getName().startsWith("__MACOSX/")
+                            || e.getName().equals("dataset.json")) {
                         continue;
                     }
                     if (!ImageDecoding.isImageName(e.getName())) {
@@ -504,6 +515,12 @@ public final class ImageSources {
             throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("fewgen-dataset-key v").append(CACHE_KEY_VERSION).append('\n');
+        if (spec.kind == Kind.SHAPES) {
+            int n = limit > 0 ? limit : ProceduralShapes.DEFAULT_COUNT;
+            sb.append("shapes v").append(ProceduralShapes.VERSION).append(" seed ").append(ProceduralShapes.DEFAULT_SEED)
+                    .append(" count ").append(n).append(" resolution ").append(resolution).append('\n');
+            return sha256(sb.toString());
+        }
         sb.append(spec.kind).append(' ').append(spec.path.toAbsolutePath().normalize()).append('\n');
         sb.append("resolution ").append(resolution).append(" transform ").append(t.cliName())
                 .append(" limit ").append(limit).append('\n');
@@ -517,9 +534,13 @@ public final class ImageSources {
             BasicFileAttributes a = Files.readAttributes(spec.path, BasicFileAttributes.class);
             sb.append(a.size()).append('\t').append(a.lastModifiedTime().toMillis()).append('\n');
         }
+        return sha256(sb.toString());
+    }
+
+    private static String sha256(String text) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

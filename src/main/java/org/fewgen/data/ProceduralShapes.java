@@ -29,6 +29,8 @@ public final class ProceduralShapes {
 
     /** Images in {@code builtin:shapes}. */
     public static final int DEFAULT_COUNT = 256;
+    /** Bumped whenever the drawing changes, so cached copies of older drawings are not reused. */
+    static final int VERSION = 1;
     /** The seed behind {@code builtin:shapes}. */
     public static final long DEFAULT_SEED = 20240601L;
 

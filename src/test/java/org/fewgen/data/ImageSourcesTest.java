@@ -113,6 +113,11 @@ class ImageSourcesTest {
         assertThat(pink[2]).isBetween(125, 129);
         assertThat(TestImages.rgb(set, 4, 3, 3)).containsExactly(0, 0, 255);
         assertThat(set.grayscale(0)[0]).isCloseTo(100 / 255f, org.assertj.core.data.Offset.offset(1e-5f));
+        // Luma weights 0.299 R + 0.587 G + 0.114 B: pure blue is dark.
+        assertThat(set.grayscale(4)[15]).isCloseTo(0.114f, org.assertj.core.data.Offset.offset(1e-5f));
+        float[] all = set.grayscaleAll();
+        assertThat(all).hasSize(5 * 16);
+        assertThat(all[4 * 16 + 15]).isEqualTo(set.grayscale(4)[15]);
     }
 
     private static void fillSamples(WritableRaster raster, int value) {
@@ -163,6 +168,50 @@ class ImageSourcesTest {
         assertThat(TestImages.rgb(svgPad, 0, 4, 4)).containsExactly(0, 0, 0);
         ImageSet svgCrop = load(svgDir, 8, Transform.CENTER_CROP);
         assertThat(TestImages.rgb(svgCrop, 0, 4, 0)).containsExactly(0, 0, 0);
+    }
+
+    /** A JPEG of {@code img} with an EXIF APP1 segment holding only the orientation tag. */
+    private static byte[] jpegWithOrientation(BufferedImage img, int orientation) {
+        byte[] jpeg = TestImages.encode(img, "jpg");
+        byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0,
+            0, 0, 0, 0, 0, 0};
+        int segLen = 2 + 6 + tiff.length;
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(jpeg, 0, 2);
+        b.write(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) (segLen >> 8), (byte) segLen, 'E', 'x', 'i', 'f', 0, 0},
+                0, 10);
+        b.write(tiff, 0, tiff.length);
+        b.write(jpeg, 2, jpeg.length - 2);
+        return b.toByteArray();
+    }
+
+    @Test
+    void jpegExifOrientationIsApplied(@TempDir Path dir) throws IOException {
+        // 8 wide, 4 high: left half red, right half blue; orientation 6 = stored rotated, show 90° clockwise.
+        BufferedImage img = new BufferedImage(8, 4, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 8; x++) {
+                img.setRGB(x, y, x < 4 ? 0xff0000 : 0x0000ff);
+            }
+        }
+        Files.write(dir.resolve("rotated.jpg"), jpegWithOrientation(img, 6));
+        ImageSet set = load(dir, 8, Transform.PAD);
+        assertThat(ImageDecoding.exifOrientation(Files.readAllBytes(dir.resolve("rotated.jpg")))).isEqualTo(6);
+        // Upright it is 4 wide and 8 high: white bars left and right, red on top, blue below.
+        assertThat(TestImages.rgb(set, 0, 4, 0)).containsExactly(255, 255, 255);
+        int[] top = TestImages.rgb(set, 0, 1, 4);
+        int[] bottom = TestImages.rgb(set, 0, 6, 4);
+        assertThat(top[0]).isGreaterThan(200);
+        assertThat(top[2]).isLessThan(60);
+        assertThat(bottom[2]).isGreaterThan(200);
+        assertThat(bottom[0]).isLessThan(60);
+
+        int[] px = {1, 2, 3, 4, 5, 6}; // 3 wide, 2 high
+        assertThat(ImageDecoding.orient(px, 3, 2, 2)).containsExactly(3, 2, 1, 6, 5, 4);
+        assertThat(ImageDecoding.orient(px, 3, 2, 3)).containsExactly(6, 5, 4, 3, 2, 1);
+        assertThat(ImageDecoding.orient(px, 3, 2, 6)).containsExactly(4, 1, 5, 2, 6, 3);
+        assertThat(ImageDecoding.orient(px, 3, 2, 8)).containsExactly(3, 6, 2, 5, 1, 4);
+        assertThat(ImageDecoding.orient(px, 3, 2, 5)).containsExactly(1, 4, 2, 5, 3, 6);
     }
 
     @Test
@@ -258,7 +307,7 @@ class ImageSourcesTest {
 
         // Loading through the path (FEWGEN_DATA may differ in this JVM) with a limit: 3 SVGs at 32x32.
         ImageSet set = ImageSources.load(spec.path().toString(), 32, Transform.CENTER_CROP,
-                new ImageSources.Options(null, 3, null));
+                new ImageSources.LoadConfig(null, 3, null));
         assertThat(set.size()).isEqualTo(3);
         for (int i = 0; i < 3; i++) {
             // Corners are white: OpenMoji's construction grid (a grey frame) is not drawn.
@@ -281,7 +330,7 @@ class ImageSourcesTest {
         assertThat(spec.kind()).isEqualTo(ImageSources.Kind.IDX);
         assertThat(spec.limit()).isEqualTo(4);
         ImageSet set = ImageSources.load(spec.path().toString(), 28, Transform.CENTER_CROP,
-                new ImageSources.Options(null, 4, null));
+                new ImageSources.LoadConfig(null, 4, null));
         assertThat(set.size()).isEqualTo(4);
         // MNIST: white strokes on black; corners are black, the centre has ink.
         assertThat(TestImages.rgb(set, 0, 0, 0)).containsExactly(0, 0, 0);
