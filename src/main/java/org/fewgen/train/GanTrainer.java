@@ -255,6 +255,20 @@ public final class GanTrainer implements AutoCloseable {
         return sample(generatorEma, gridLatents);
     }
 
+    /**
+     * Images of the EMA generator (eval mode) for arbitrary latents, e.g. for FID during training.
+     *
+     * @param latents {@code (n, zDim)} row-major
+     * @return {@code (n, 3, R, R)} in [-1, 1], row-major
+     */
+    public float[] sampleEma(float[] latents) {
+        int n = latents.length / config.zDim();
+        try (NDScope scope = new NDScope(); NDManager sm = manager.newSubManager()) {
+            scope.suppressNotUsedWarning();
+            return sample(generatorEma, sm.create(latents, new Shape(n, config.zDim())));
+        }
+    }
+
     /** Runs {@code net} in chunks of the batch size without gradients; {@code z} is {@code (N, zDim)}. */
     float[] sample(Net net, NDArray z) {
         int n = (int) z.getShape().get(0);
