@@ -66,6 +66,7 @@ public final class Backbones {
         }
         net.setTrainable(false);
         net.setAlwaysEval(true);
+        net.foldBatchNorm(true);
         return net;
     }
 

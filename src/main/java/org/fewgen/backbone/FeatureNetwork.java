@@ -35,7 +35,8 @@ public abstract class FeatureNetwork extends Module {
     /**
      * Runs the four stages.
      *
-     * @param x images {@code (N, 3, H, W)}
+     * @param x images {@code (N, 3, H, W)}, used as given (no normalisation inside; the
+     *     projected discriminator feeds G's [-1, 1] images at 224², as the reference does)
      * @return the four stage outputs, strides 4, 8, 16, 32
      */
     public abstract NDArray[] stages(NDArray x);

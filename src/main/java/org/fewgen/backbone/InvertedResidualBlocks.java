@@ -7,6 +7,10 @@ import org.fewgen.nn.Conv2d;
 import org.fewgen.nn.Conv2d.Padding;
 import org.fewgen.nn.Layer;
 import org.fewgen.nn.Module;
+import org.fewgen.nn.Tensors;
+
+import ai.djl.ndarray.NDScope;
+import java.util.Map;
 
 /**
  * The two block types of MobileNetV2 and EfficientNet-lite, with timm's member names so that
@@ -35,32 +39,107 @@ final class InvertedResidualBlocks {
     }
 
     /**
+     * A convolution followed by its batch norm, which in eval mode can run as one convolution:
+     * eval-mode BN is the per-channel affine map y = (x − mean)·γ/√(var + eps) + β, so it folds
+     * into the conv's weight (scaled by γ/√(var + eps) per output channel) and a bias. The frozen
+     * feature network runs in every discriminator call, and folding removes one full pass over
+     * every activation (and its backward) per conv.
+     *
+     * <p>The folded tensors are a cache of the registered weights: {@link #fold} must run again
+     * after the weights change ({@link InvertedResidualNetwork} does that on load).
+     */
+    static final class ConvBn {
+        private final Conv2d conv;
+        private final BatchNorm2d bn;
+        private final int stride;
+        private final int groups;
+        private final Padding mode;
+        private final double eps;
+        private NDArray foldedWeight;
+        private NDArray foldedBias;
+
+        /** Pairs a conv made by {@link InvertedResidualBlocks#conv} with the BN that follows it. */
+        ConvBn(Conv2d conv, BatchNorm2d bn, int stride, int groups, double eps, Padding padding) {
+            this.conv = conv;
+            this.bn = bn;
+            this.stride = stride;
+            this.groups = groups;
+            this.mode = conv.getKernel() == 1 || stride == 1 ? Padding.SYMMETRIC : padding;
+            this.eps = eps;
+        }
+
+        NDArray forward(NDArray x, boolean training) {
+            // a trainable weight needs its gradient, which the folded copy does not carry
+            if (foldedWeight != null && !training && !conv.getWeight().hasGradient()) {
+                return Conv2d.conv2d(x, foldedWeight, foldedBias, stride, conv.getKernel() / 2, groups, mode);
+            }
+            return bn.forward(conv.forward(x));
+        }
+
+        /** Computes (or recomputes) the folded weight and bias from the current weights. */
+        void fold() {
+            unfold();
+            Tensors.noGrad(() -> {
+                try (NDScope scope = new NDScope()) {
+                    Map<String, NDArray> p = bn.stateDict();
+                    NDArray scale = p.get("weight").div(p.get("running_var").add((float) eps).sqrt());
+                    foldedWeight = conv.getWeight().mul(scale.reshape(-1, 1, 1, 1));
+                    foldedBias = p.get("bias").sub(p.get("running_mean").mul(scale));
+                    foldedWeight.setRequiresGradient(false);
+                    foldedBias.setRequiresGradient(false);
+                    scope.unregister(foldedWeight, foldedBias);
+                }
+                return null;
+            });
+        }
+
+        /** Drops the folded tensors; forward goes back to conv then BN. */
+        void unfold() {
+            if (foldedWeight != null) {
+                foldedWeight.close();
+                foldedBias.close();
+                foldedWeight = null;
+                foldedBias = null;
+            }
+        }
+    }
+
+    /**
      * timm {@code DepthwiseSeparableConv} without squeeze-excitation: depthwise k×k, BN, ReLU6,
      * pointwise 1×1, BN (no activation). Members {@code conv_dw, bn1, conv_pw, bn2}.
      * Input {@code (N, in, H, W)}, output {@code (N, out, H/stride, W/stride)}.
      */
-    static final class DepthwiseSeparable extends Module implements Layer {
-        private final Conv2d convDw;
-        private final BatchNorm2d bn1;
-        private final Conv2d convPw;
-        private final BatchNorm2d bn2;
+    static final class DepthwiseSeparable extends Module implements Layer, Foldable {
+        private final ConvBn dw;
+        private final ConvBn pw;
         private final boolean residual;
 
         DepthwiseSeparable(NDManager manager, int in, int out, int kernel, int stride, double bnEps,
                            Padding padding) {
             super(manager);
-            convDw = addChild("conv_dw", conv(manager, in, in, kernel, stride, in, padding));
-            bn1 = addChild("bn1", new BatchNorm2d(manager, in, bnEps, 0.1));
-            convPw = addChild("conv_pw", conv(manager, in, out, 1, 1, 1, padding));
-            bn2 = addChild("bn2", new BatchNorm2d(manager, out, bnEps, 0.1));
+            dw = new ConvBn(addChild("conv_dw", conv(manager, in, in, kernel, stride, in, padding)),
+                    addChild("bn1", new BatchNorm2d(manager, in, bnEps, 0.1)), stride, in, bnEps, padding);
+            pw = new ConvBn(addChild("conv_pw", conv(manager, in, out, 1, 1, 1, padding)),
+                    addChild("bn2", new BatchNorm2d(manager, out, bnEps, 0.1)), 1, 1, bnEps, padding);
             residual = stride == 1 && in == out;
         }
 
         @Override
         public NDArray forward(NDArray x) {
-            NDArray y = relu6(bn1.forward(convDw.forward(x)));
-            y = bn2.forward(convPw.forward(y));
+            boolean training = isTraining();
+            NDArray y = pw.forward(relu6(dw.forward(x, training)), training);
             return residual ? y.add(x) : y;
+        }
+
+        @Override
+        public void fold(boolean on) {
+            for (ConvBn c : new ConvBn[]{dw, pw}) {
+                if (on) {
+                    c.fold();
+                } else {
+                    c.unfold();
+                }
+            }
         }
     }
 
@@ -70,34 +149,49 @@ final class InvertedResidualBlocks {
      * {@code conv_pw, bn1, conv_dw, bn2, conv_pwl, bn3}.
      * Input {@code (N, in, H, W)}, output {@code (N, out, H/stride, W/stride)}.
      */
-    static final class InvertedResidual extends Module implements Layer {
-        private final Conv2d convPw;
-        private final BatchNorm2d bn1;
-        private final Conv2d convDw;
-        private final BatchNorm2d bn2;
-        private final Conv2d convPwl;
-        private final BatchNorm2d bn3;
+    static final class InvertedResidual extends Module implements Layer, Foldable {
+        private final ConvBn pw;
+        private final ConvBn dw;
+        private final ConvBn pwl;
         private final boolean residual;
 
         InvertedResidual(NDManager manager, int in, int out, int kernel, int stride, int expansion, double bnEps,
                          Padding padding) {
             super(manager);
             int mid = in * expansion;
-            convPw = addChild("conv_pw", conv(manager, in, mid, 1, 1, 1, padding));
-            bn1 = addChild("bn1", new BatchNorm2d(manager, mid, bnEps, 0.1));
-            convDw = addChild("conv_dw", conv(manager, mid, mid, kernel, stride, mid, padding));
-            bn2 = addChild("bn2", new BatchNorm2d(manager, mid, bnEps, 0.1));
-            convPwl = addChild("conv_pwl", conv(manager, mid, out, 1, 1, 1, padding));
-            bn3 = addChild("bn3", new BatchNorm2d(manager, out, bnEps, 0.1));
+            pw = new ConvBn(addChild("conv_pw", conv(manager, in, mid, 1, 1, 1, padding)),
+                    addChild("bn1", new BatchNorm2d(manager, mid, bnEps, 0.1)), 1, 1, bnEps, padding);
+            dw = new ConvBn(addChild("conv_dw", conv(manager, mid, mid, kernel, stride, mid, padding)),
+                    addChild("bn2", new BatchNorm2d(manager, mid, bnEps, 0.1)), stride, mid, bnEps, padding);
+            pwl = new ConvBn(addChild("conv_pwl", conv(manager, mid, out, 1, 1, 1, padding)),
+                    addChild("bn3", new BatchNorm2d(manager, out, bnEps, 0.1)), 1, 1, bnEps, padding);
             residual = stride == 1 && in == out;
         }
 
         @Override
         public NDArray forward(NDArray x) {
-            NDArray y = relu6(bn1.forward(convPw.forward(x)));
-            y = relu6(bn2.forward(convDw.forward(y)));
-            y = bn3.forward(convPwl.forward(y));
+            boolean training = isTraining();
+            NDArray y = relu6(pw.forward(x, training));
+            y = relu6(dw.forward(y, training));
+            y = pwl.forward(y, training);
             return residual ? y.add(x) : y;
         }
+
+        @Override
+        public void fold(boolean on) {
+            for (ConvBn c : new ConvBn[]{pw, dw, pwl}) {
+                if (on) {
+                    c.fold();
+                } else {
+                    c.unfold();
+                }
+            }
+        }
+    }
+
+    /** A block whose conv + BN pairs can run folded in eval mode. */
+    interface Foldable {
+        /** Folds (again, from the current weights) or unfolds every conv + BN pair. */
+        void fold(boolean on);
     }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import org.fewgen.nn.BatchNorm2d;
-import org.fewgen.nn.Conv2d;
 import org.fewgen.nn.Conv2d.Padding;
 import org.fewgen.nn.Sequential;
 import org.fewgen.nn.Tensors;
@@ -34,15 +33,14 @@ public abstract class InvertedResidualNetwork extends FeatureNetwork {
     /** Index of the last block-stage of each feature stage (strides 4, 8, 16, 32). */
     private static final int[] STAGE_ENDS = {1, 2, 4, 6};
 
-    private final Conv2d convStem;
-    private final BatchNorm2d bn1;
+    private final InvertedResidualBlocks.ConvBn stem;
     private final Sequential blocks;
-    private final Conv2d convHead;
-    private final BatchNorm2d bn2;
+    private final InvertedResidualBlocks.ConvBn head;
     private final int[] stageChannels = new int[4];
     private final int headChannels;
     private final Padding padding;
     private NsfwHead classifier;
+    private boolean folded;
 
     /**
      * @param manager owner of the tensors
@@ -60,8 +58,9 @@ public abstract class InvertedResidualNetwork extends FeatureNetwork {
         }
         this.padding = padding;
         this.headChannels = headChannels;
-        convStem = addChild("conv_stem", InvertedResidualBlocks.conv(manager, 3, stemChannels, 3, 2, 1, padding));
-        bn1 = addChild("bn1", new BatchNorm2d(manager, stemChannels, bnEps, 0.1));
+        stem = new InvertedResidualBlocks.ConvBn(
+                addChild("conv_stem", InvertedResidualBlocks.conv(manager, 3, stemChannels, 3, 2, 1, padding)),
+                addChild("bn1", new BatchNorm2d(manager, stemChannels, bnEps, 0.1)), 2, 1, bnEps, padding);
         blocks = addChild("blocks", new Sequential(manager));
         int in = stemChannels;
         int feature = 0;
@@ -82,8 +81,9 @@ public abstract class InvertedResidualNetwork extends FeatureNetwork {
                 stageChannels[feature++] = in;
             }
         }
-        convHead = addChild("conv_head", InvertedResidualBlocks.conv(manager, in, headChannels, 1, 1, 1, padding));
-        bn2 = addChild("bn2", new BatchNorm2d(manager, headChannels, bnEps, 0.1));
+        head = new InvertedResidualBlocks.ConvBn(
+                addChild("conv_head", InvertedResidualBlocks.conv(manager, in, headChannels, 1, 1, 1, padding)),
+                addChild("bn2", new BatchNorm2d(manager, headChannels, bnEps, 0.1)), 1, 1, bnEps, padding);
     }
 
     /**
@@ -95,7 +95,7 @@ public abstract class InvertedResidualNetwork extends FeatureNetwork {
     @Override
     public NDArray[] stages(NDArray x) {
         NDArray[] out = new NDArray[4];
-        NDArray y = InvertedResidualBlocks.relu6(bn1.forward(convStem.forward(x)));
+        NDArray y = InvertedResidualBlocks.relu6(stem.forward(x, isTraining()));
         int feature = 0;
         for (int s = 0; s < blocks.size(); s++) {
             y = blocks.get(s).forward(y);
@@ -119,7 +119,7 @@ public abstract class InvertedResidualNetwork extends FeatureNetwork {
      * @return {@code (N, headChannels, h, w)}
      */
     public NDArray headFeatures(NDArray last) {
-        return InvertedResidualBlocks.relu6(bn2.forward(convHead.forward(last)));
+        return InvertedResidualBlocks.relu6(head.forward(last, isTraining()));
     }
 
     /**
@@ -130,6 +130,42 @@ public abstract class InvertedResidualNetwork extends FeatureNetwork {
      */
     public NDArray pooledFeature(NDArray x) {
         return globalAverage(headFeatures(stages(x)[3]));
+    }
+
+    /**
+     * Runs every conv + batch-norm pair as one convolution in eval mode (see
+     * {@link InvertedResidualBlocks.ConvBn}), or goes back to separate ops. The results agree to
+     * float rounding. The folded weights follow {@link #loadStateDict} and
+     * {@link #initialiseRandomly}; after changing weights in place any other way, call this again.
+     */
+    public void foldBatchNorm(boolean on) {
+        folded = on;
+        for (InvertedResidualBlocks.ConvBn pair : new InvertedResidualBlocks.ConvBn[]{stem, head}) {
+            if (on) {
+                pair.fold();
+            } else {
+                pair.unfold();
+            }
+        }
+        for (int s = 0; s < blocks.size(); s++) {
+            Sequential stage = (Sequential) blocks.get(s);
+            for (int i = 0; i < stage.size(); i++) {
+                ((InvertedResidualBlocks.Foldable) stage.get(i)).fold(on);
+            }
+        }
+    }
+
+    /** Whether {@link #foldBatchNorm} is on. */
+    public boolean isBatchNormFolded() {
+        return folded;
+    }
+
+    @Override
+    public void loadStateDict(Map<String, NDArray> source, boolean strict, String origin) {
+        super.loadStateDict(source, strict, origin);
+        if (folded) {
+            foldBatchNorm(true);
+        }
     }
 
     /** Width of the pooled feature (1280). */
@@ -197,5 +233,8 @@ public abstract class InvertedResidualNetwork extends FeatureNetwork {
             }
             return null;
         });
+        if (folded) {
+            foldBatchNorm(true);
+        }
     }
 }

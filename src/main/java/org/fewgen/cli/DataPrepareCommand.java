@@ -51,7 +51,7 @@ public final class DataPrepareCommand implements Callable<Integer> {
             description = "Use only the first N images of the source (default: all).")
     int limit;
 
-    @Option(names = "--no-cache", description = "Do not read or write the dataset cache ($FEWGEN_CACHE or ~/.cache/fewgen/datasets).")
+    @Option(names = "--no-cache", description = "Do not read or write the dataset cache ($FEWGEN_CACHE/datasets or ~/.cache/fewgen/datasets).")
     boolean noCache;
 
     /** Parses {@code center-crop|pad} for picocli. */

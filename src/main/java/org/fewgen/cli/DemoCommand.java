@@ -27,7 +27,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final int RESOLUTION = 64;
     static final int NGF = 32;
     static final int BATCH = 8;
-    static final double KIMG = 3.0;
+    static final double KIMG = 2.5;
 
     @Option(names = "--kimg", paramLabel = "K", description = "Training length in kimg (default: ${DEFAULT-VALUE}).",
             defaultValue = "" + KIMG)
@@ -50,7 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** The demo's configuration with the given overrides. */
     TrainConfig config() {
         return TrainConfig.builder().data(DATA).out(out).resolution(RESOLUTION).generator(ConvKind.DSC)
-                .dConv(ConvKind.CONV).ngf(NGF).batch(BATCH).kimg(kimg).snapKimg(Math.max(kimg / 4, 0.008))
+                .dConv(ConvKind.CONV).ngf(NGF).batch(BATCH).kimg(kimg).snapKimg(Math.max(kimg / 5, 0.008))
                 .logEvery(10).seed(seed).device(device).build();
     }
 
@@ -58,7 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         TrainConfig config = config();
         System.out.println("fewgen demo: Faster Projected GAN on " + DATA + " (procedural coloured shapes), "
-                + RESOLUTION + "x" + RESOLUTION + ", " + config.kimg() + " kimg; about 15 minutes on 2 CPU cores");
+                + RESOLUTION + "x" + RESOLUTION + ", " + config.kimg() + " kimg (" + config.totalSteps() + " steps); sized for under 15 minutes on 2 CPU cores");
         String commandLine = "fewgen demo " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainingRun.Result r = Training.launch(config, null, commandLine, System.out);
         GanTrainCommand.printWhere(System.out, r);

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code fewgen gan} group. */
 @Command(name = "gan", mixinStandardHelpOptions = true,
         description = "Faster Projected GAN: model summary, training, generation, FID.",
-        subcommands = {GanTrainCommand.class, GanGenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GanSummaryCommand.class, GanTrainCommand.class, GanGenerateCommand.class, GanFidCommand.class,
+                CommandLine.HelpCommand.class})
 public final class GanCommand implements Runnable {
 
     @CommandLine.Spec

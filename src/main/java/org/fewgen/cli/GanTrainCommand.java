@@ -10,6 +10,8 @@ import org.fewgen.train.TrainingRun;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.fewgen.train.FidMonitor;
+import java.nio.file.Path;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -79,6 +81,21 @@ public final class GanTrainCommand implements Callable<Integer> {
     @Option(names = "--log-every", paramLabel = "N", description = "Steps between metrics lines and progress updates (default: 10).")
     Integer logEvery;
 
+    @Option(names = "--metric-every", paramLabel = "K",
+            description = "Compute FID of the EMA generator every K kimg into metrics.jsonl (default: off; slow on a CPU).")
+    Double metricEvery;
+
+    @Option(names = "--metric-num", paramLabel = "N", defaultValue = "1000",
+            description = "Generated images per FID evaluation (default: ${DEFAULT-VALUE}).")
+    int metricNum;
+
+    @Option(names = "--metric-kid", description = "Also compute KID at every evaluation.")
+    boolean metricKid;
+
+    @Option(names = "--inception-weights", paramLabel = "FILE",
+            description = "Inception v3 safetensors for --metric-every (default: see 'fewgen metrics fid --help').")
+    Path inceptionWeights;
+
     @Option(names = "--dry-run", description = "Print the resolved configuration as JSON and exit.")
     boolean dryRun;
 
@@ -94,7 +111,9 @@ public final class GanTrainCommand implements Callable<Integer> {
             return 0;
         }
         String commandLine = "fewgen gan train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        TrainingRun.Result r = Training.launch(config, resume, commandLine, stdout);
+        FidMonitor.Settings fid = metricEvery == null ? null
+                : new FidMonitor.Settings(metricEvery, metricNum, inceptionWeights, metricKid);
+        TrainingRun.Result r = Training.launch(config, resume, commandLine, stdout, fid);
         printWhere(stdout, r);
         return 0;
     }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code fewgen metrics} group. */
 @Command(name = "metrics", mixinStandardHelpOptions = true,
         description = "Image quality metrics (FID, KID).",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {MetricsFidCommand.class, CommandLine.HelpCommand.class})
 public final class MetricsCommand implements Runnable {
 
     @CommandLine.Spec

@@ -38,11 +38,11 @@ final class DatasetCache {
     private DatasetCache() {
     }
 
-    /** {@code $FEWGEN_CACHE} if set, else {@code ~/.cache/fewgen/datasets}. */
+    /** {@code $FEWGEN_CACHE/datasets} if FEWGEN_CACHE is set, else {@code ~/.cache/fewgen/datasets}. */
     static Path defaultDir() {
         String env = System.getenv("FEWGEN_CACHE");
         if (env != null && !env.isBlank()) {
-            return Path.of(env);
+            return Path.of(env, "datasets");
         }
         return Path.of(System.getProperty("user.home"), ".cache", "fewgen", "datasets");
     }

@@ -40,7 +40,7 @@ import java.util.zip.ZipFile;
  * Files are taken in sorted path order, so a source always gives the same image order.
  *
  * <p>Decoded sets are cached as a compact uint8 tensor file in a cache folder (default
- * {@code ~/.cache/fewgen/datasets}, or {@code $FEWGEN_CACHE}), keyed by the source path, every
+ * {@code ~/.cache/fewgen/datasets}, or {@code $FEWGEN_CACHE/datasets}), keyed by the source path, every
  * file's size and modification time, the resolution and the transform: a second load of the
  * same data reads one file and decodes nothing. A damaged cache file is reported, ignored and
  * rebuilt.
@@ -96,7 +96,7 @@ public final class ImageSources {
     private ImageSources() {
     }
 
-    /** The default cache folder: {@code $FEWGEN_CACHE}, else {@code ~/.cache/fewgen/datasets}. */
+    /** The default cache folder: {@code $FEWGEN_CACHE/datasets}, else {@code ~/.cache/fewgen/datasets}. */
     public static Path defaultCacheDir() {
         return DatasetCache.defaultDir();
     }

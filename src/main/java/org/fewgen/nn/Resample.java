@@ -1,18 +1,24 @@
 package org.fewgen.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * Resizing and pooling of {@code (N, C, H, W)} maps through libtorch directly (DJL's
- * {@code NDArrayEx.interpolation} ignores {@code alignCorners}).
+ * Resizing and pooling of {@code (N, C, H, W)} maps.
+ *
+ * <p>Bilinear resizing does not use libtorch's {@code interpolate} through DJL: DJL's native
+ * bridge switches anti-aliasing on for every bilinear call, which changes downsampling and gives
+ * wrong values with {@code align_corners=true}; and {@code NDArrayEx.interpolation} ignores
+ * {@code alignCorners}. A bilinear resize is separable and linear, so it is computed as two small
+ * matrix products with interpolation matrices built from PyTorch's source-index rules
+ * ({@code F.interpolate(mode='bilinear', antialias=False)}), which also gives its gradient.
  */
 public final class Resample {
 
     // libtorch interpolation modes as DJL's native code numbers them
     private static final int NEAREST = 0;
-    private static final int BILINEAR = 2;
 
     private Resample() {
     }
@@ -23,9 +29,87 @@ public final class Resample {
         return JniUtils.interpolate(Tensors.pt(x), new long[] {s.get(2) * 2, s.get(3) * 2}, NEAREST, false);
     }
 
-    /** Bilinear resize to {@code (h, w)}, with PyTorch's {@code align_corners} meaning. */
+    /**
+     * Bilinear resize to {@code (h, w)} with PyTorch's {@code align_corners} meaning (no
+     * anti-aliasing, as {@code F.interpolate}'s default).
+     */
     public static NDArray bilinear(NDArray x, long h, long w, boolean alignCorners) {
-        return JniUtils.interpolate(Tensors.pt(x), new long[] {h, w}, BILINEAR, alignCorners);
+        NDArray rows = resizeAxis(x, 2, Math.toIntExact(h), alignCorners);
+        return resizeAxis(rows, 3, Math.toIntExact(w), alignCorners);
+    }
+
+    /**
+     * Input sizes from which an axis is resized by gathering its two neighbours and blending them,
+     * rather than by a matrix product: the product costs one multiply-add per input pixel for
+     * every output pixel, which only pays off (dense, well-vectorised) on small maps.
+     */
+    static final int GATHER_FROM_SIZE = 256;
+
+    private static NDArray resizeAxis(NDArray x, int axis, int out, boolean alignCorners) {
+        int in = Math.toIntExact(x.getShape().get(axis));
+        if (in == out) { // the identity in both modes
+            return x;
+        }
+        return in >= GATHER_FROM_SIZE ? lerpAlong(x, axis, out, alignCorners)
+                : matrixAlong(x, axis, out, alignCorners);
+    }
+
+    private static NDArray matrixAlong(NDArray x, int axis, int out, boolean alignCorners) {
+        int in = Math.toIntExact(x.getShape().get(axis));
+        NDArray a = interpolationMatrix(x, in, out, alignCorners); // (out, in)
+        return axis == 3 ? x.matMul(a.transpose()) : a.matMul(x);
+    }
+
+    static NDArray lerpAlong(NDArray x, int axis, int out, boolean alignCorners) {
+        Shape s = x.getShape();
+        int in = Math.toIntExact(s.get(axis));
+        long[] lo = new long[out];
+        long[] hi = new long[out];
+        float[] frac = new float[out];
+        float scale = scale(in, out, alignCorners);
+        for (int i = 0; i < out; i++) {
+            float src = sourceIndex(i, scale, alignCorners);
+            lo[i] = Math.min((int) src, in - 1);
+            hi[i] = Math.min(lo[i] + 1, in - 1);
+            frac[i] = src - lo[i];
+        }
+        long[] dims = s.getShape().clone();
+        dims[axis] = out;
+        Shape target = new Shape(dims);
+        long[] along = {1, 1, 1, 1};
+        along[axis] = out;
+        Shape alongShape = new Shape(along);
+        NDManager m = x.getManager();
+        NDArray loIdx = m.create(lo, alongShape).toDevice(x.getDevice(), false).broadcast(target);
+        NDArray hiIdx = m.create(hi, alongShape).toDevice(x.getDevice(), false).broadcast(target);
+        NDArray f = m.create(frac, alongShape).toDevice(x.getDevice(), false).toType(x.getDataType(), false);
+        NDArray low = x.gather(loIdx, axis);
+        // in place on fresh gather results: neither is needed again by autograd
+        return x.gather(hiIdx, axis).subi(low).muli(f).addi(low);
+    }
+
+    private static float scale(int in, int out, boolean alignCorners) {
+        return alignCorners ? (out > 1 ? (float) (in - 1) / (out - 1) : 0f) : (float) in / out;
+    }
+
+    private static float sourceIndex(int i, float scale, boolean alignCorners) {
+        return alignCorners ? i * scale : Math.max((i + 0.5f) * scale - 0.5f, 0f);
+    }
+
+    /** The {@code (out, in)} matrix of 1-D linear interpolation weights. */
+    private static NDArray interpolationMatrix(NDArray like, int in, int out, boolean alignCorners) {
+        float[] a = new float[out * in];
+        float scale = scale(in, out, alignCorners);
+        for (int i = 0; i < out; i++) {
+            float src = sourceIndex(i, scale, alignCorners);
+            int i0 = Math.min((int) src, in - 1);
+            int i1 = Math.min(i0 + 1, in - 1);
+            float frac = src - i0;
+            a[i * in + i0] += 1 - frac;
+            a[i * in + i1] += frac;
+        }
+        return like.getManager().create(a, new Shape(out, in)).toDevice(like.getDevice(), false)
+                .toType(like.getDataType(), false);
     }
 
     /** Adaptive average pooling to {@code (size, size)}. */

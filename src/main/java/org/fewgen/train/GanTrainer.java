@@ -29,7 +29,9 @@ import java.util.function.LongPredicate;
  *   <li>D phase: fakes {@code G(z')} from a fresh {@code z'} without gradients; hinge loss
  *       {@code mean(relu(1 + D(fake))) + mean(relu(1 − D(real)))}; Adam on D's trainable heads.
  *       DiffAugment runs inside D.</li>
- *   <li>EMA: {@code G_ema ← β·G_ema + (1 − β)·G}, buffers copied.</li>
+ *   <li>EMA: {@code G_ema ← β·G_ema + (1 − β)·G}, buffers copied; β from
+ *       {@link TrainConfig#emaBeta(long)} (half-life {@code batch·10/32} kimg with the reference's
+ *       ramp-up).</li>
  * </ol>
  *
  * <p>Every random number of a step comes from libtorch's generator seeded with a function of
@@ -56,7 +58,6 @@ public final class GanTrainer implements AutoCloseable {
     private final Adam optD;
     private final Ema ema;
     private final NDArray gridLatents;
-    private final double emaBeta;
     private final Engine engine = Engine.getEngine("PyTorch");
 
     private long step;
@@ -108,7 +109,6 @@ public final class GanTrainer implements AutoCloseable {
         this.optD = new Adam(discriminatorTrainable, manager, lr, b1, b2, eps, 0f);
         this.ema = new Ema(generator.module(), generatorEma.module());
         ema.copy();
-        this.emaBeta = config.emaBeta();
         this.gridLatents = manager.create(latents(config.seed(), GRID_IMAGES, config.zDim()),
                 new Shape(GRID_IMAGES, config.zDim()));
         gridLatents.setName("grid_latents");
@@ -228,7 +228,8 @@ public final class GanTrainer implements AutoCloseable {
         }
         optD.step();
         lap(Phase.D_OPTIMIZER);
-        ema.update(emaBeta);
+        // nimg still counts the images before this step, as in the reference
+        ema.update(config.emaBeta(nimg));
         lap(Phase.EMA);
         float dReal = Float.NaN;
         float dFake = Float.NaN;
@@ -252,6 +253,20 @@ public final class GanTrainer implements AutoCloseable {
      */
     public float[] sampleGrid() {
         return sample(generatorEma, gridLatents);
+    }
+
+    /**
+     * Images of the EMA generator (eval mode) for arbitrary latents, e.g. for FID during training.
+     *
+     * @param latents {@code (n, zDim)} row-major
+     * @return {@code (n, 3, R, R)} in [-1, 1], row-major
+     */
+    public float[] sampleEma(float[] latents) {
+        int n = latents.length / config.zDim();
+        try (NDScope scope = new NDScope(); NDManager sm = manager.newSubManager()) {
+            scope.suppressNotUsedWarning();
+            return sample(generatorEma, sm.create(latents, new Shape(n, config.zDim())));
+        }
     }
 
     /** Runs {@code net} in chunks of the batch size without gradients; {@code z} is {@code (N, zDim)}. */

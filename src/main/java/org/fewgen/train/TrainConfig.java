@@ -41,6 +41,8 @@ import java.util.Map;
  * @param beta2 Adam second-moment decay
  * @param eps Adam denominator guard
  * @param emaKimg half-life of the EMA generator in kimg
+ * @param emaRampup the half-life is at most {@code nimg·emaRampup} images early in training (the
+ *     reference's 0.05), so the average follows G closely at first; 0 switches the ramp-up off
  * @param maxNonFinite consecutive non-finite steps after which the last snapshot is reloaded
  */
 public record TrainConfig(
@@ -67,6 +69,7 @@ public record TrainConfig(
         double beta2,
         double eps,
         double emaKimg,
+        double emaRampup,
         int maxNonFinite) {
 
     /** The reference DiffAugment policy of Projected GAN. */
@@ -132,6 +135,9 @@ public record TrainConfig(
         if (!(emaKimg > 0)) {
             throw new IllegalArgumentException("EMA half-life must be positive, not " + emaKimg + " kimg");
         }
+        if (!(emaRampup >= 0)) {
+            throw new IllegalArgumentException("EMA ramp-up must be >= 0, not " + emaRampup);
+        }
         if (maxNonFinite < 1) {
             throw new IllegalArgumentException("max non-finite steps must be at least 1, not " + maxNonFinite);
         }
@@ -144,9 +150,21 @@ public record TrainConfig(
         return batch * 10.0 / 32.0;
     }
 
-    /** Per-step EMA decay: {@code 0.5^(batch / (emaKimg·1000))}. */
+    /** Per-step EMA decay without ramp-up: {@code 0.5^(batch / (emaKimg·1000))}. */
     public double emaBeta() {
-        return Math.pow(0.5, batch / (emaKimg * 1000.0));
+        return emaBeta(Long.MAX_VALUE);
+    }
+
+    /**
+     * Per-step EMA decay after {@code nimg} images, as the reference computes it:
+     * {@code 0.5^(batch / min(emaKimg·1000, nimg·emaRampup))}.
+     */
+    public double emaBeta(long nimg) {
+        double emaImages = emaKimg * 1000.0;
+        if (emaRampup > 0) {
+            emaImages = Math.min(emaImages, nimg * emaRampup);
+        }
+        return Math.pow(0.5, batch / Math.max(emaImages, 1e-8));
     }
 
     /** Steps needed to show {@code kimg} thousand images, rounded up. */
@@ -260,6 +278,7 @@ public record TrainConfig(
         double beta2 = 0.99;
         double eps = 1e-8;
         Double emaKimg;
+        double emaRampup = 0.05;
         int maxNonFinite = 3;
 
         public static Builder from(TrainConfig c) {
@@ -287,6 +306,7 @@ public record TrainConfig(
             b.beta2 = c.beta2;
             b.eps = c.eps;
             b.emaKimg = c.emaKimg == referenceEmaKimg(c.batch) ? null : c.emaKimg;
+            b.emaRampup = c.emaRampup;
             b.maxNonFinite = c.maxNonFinite;
             return b;
         }
@@ -311,12 +331,13 @@ public record TrainConfig(
         public Builder augPolicy(String v) { augPolicy = v; return this; }
         /** Overrides the EMA half-life; by default it follows the batch size ({@code batch·10/32}). */
         public Builder emaKimg(Double v) { emaKimg = v; return this; }
+        public Builder emaRampup(double v) { emaRampup = v; return this; }
         public Builder maxNonFinite(int v) { maxNonFinite = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(data, out, resolution, generator, dConv, batch, kimg, ngf, zDim, snapKimg, seed,
                     device, backbone, backboneWeights, mirror, logEvery, diffAugment, augPolicy, lr, beta1, beta2,
-                    eps, emaKimg == null ? referenceEmaKimg(batch) : emaKimg, maxNonFinite);
+                    eps, emaKimg == null ? referenceEmaKimg(batch) : emaKimg, emaRampup, maxNonFinite);
         }
     }
 }

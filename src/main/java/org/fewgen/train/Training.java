@@ -25,6 +25,14 @@ public final class Training {
      */
     public static TrainingRun.Result launch(TrainConfig config, Path resume, String commandLine, PrintStream out)
             throws IOException {
+        return launch(config, resume, commandLine, out, null);
+    }
+
+    /**
+     * @param fid FID during training, or null for none
+     */
+    public static TrainingRun.Result launch(TrainConfig config, Path resume, String commandLine, PrintStream out,
+                                            FidMonitor.Settings fid) throws IOException {
         Device device = Devices.choose(config.device());
         ImageSet set = ImageSources.load(config.data(), config.resolution(), Transform.CENTER_CROP);
         out.printf(Locale.ROOT, "data: %d images from %s at %d²%s%n", set.size(), config.data(), config.resolution(),
@@ -35,7 +43,11 @@ public final class Training {
                 config.generator().name().toLowerCase(Locale.ROOT), config.ngf(), config.batch(), config.kimg(),
                 config.totalSteps(), device);
         TrainingRun.Options options = new TrainingRun.Options().progress(Progress.auto(out)).commandLine(commandLine);
-        try (ImageSetData data = new ImageSetData(set, config.batch(), config.mirror(), config.seed())) {
+        try (ImageSetData data = new ImageSetData(set, config.batch(), config.mirror(), config.seed());
+             FidMonitor monitor = fid == null ? null : new FidMonitor(fid, set, device, config.batch(), out)) {
+            if (monitor != null) {
+                options.metric(fid.everyKimg(), monitor);
+            }
             if (resume != null) {
                 return TrainingRun.resume(config, new FastGanNetworks(), data, device, RunDir.open(resume), options);
             }

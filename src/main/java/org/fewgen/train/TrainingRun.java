@@ -33,12 +33,26 @@ public final class TrainingRun {
         PhaseTimer timer;
         LongPredicate nonFiniteInjector;
         String commandLine = "";
+        double metricEveryKimg;
+        MetricHook metricHook;
 
         public Options progress(Progress p) { progress = p; return this; }
         public Options phaseTimer(PhaseTimer t) { timer = t; return this; }
         /** Test hook: steps for which the G loss is made NaN. */
         public Options nonFiniteInjector(LongPredicate p) { nonFiniteInjector = p; return this; }
         public Options commandLine(String c) { commandLine = c; return this; }
+        /** Evaluates {@code hook} every {@code everyKimg} kimg and at the end; results go to metrics.jsonl. */
+        public Options metric(double everyKimg, MetricHook hook) {
+            metricEveryKimg = everyKimg;
+            metricHook = hook;
+            return this;
+        }
+    }
+
+    /** A quality metric computed during training (FID/KID of the EMA generator). */
+    public interface MetricHook {
+        /** @return the fields of one {@code metric} event (e.g. {@code fid}, {@code kid_mean}) */
+        JsonObject evaluate(GanTrainer trainer) throws IOException;
     }
 
     /** Where a finished run left its files. */
@@ -110,15 +124,19 @@ public final class TrainingRun {
                 progress.message("resumed " + run + " from " + resumeFrom.getFileName() + " at kimg "
                         + fmt(trainer.nimg() / 1000.0));
             }
-            return loop(config, data, device, run, trainer, metrics, progress);
+            return loop(config, data, device, run, trainer, metrics, progress, options);
         } finally {
             progress.close();
         }
     }
 
     private static Result loop(TrainConfig config, TrainingData data, Device device, RunDir run, GanTrainer trainer,
-                               MetricsLog metrics, Progress progress) throws IOException {
+                               MetricsLog metrics, Progress progress, Options options) throws IOException {
         long totalSteps = config.totalSteps();
+        long metricImages = options.metricHook == null ? Long.MAX_VALUE
+                : Math.max(1, Math.round(options.metricEveryKimg * 1000));
+        long nextMetric = options.metricHook == null ? Long.MAX_VALUE
+                : (trainer.nimg() / metricImages + 1) * metricImages;
         long snapImages = Math.max(1, Math.round(config.snapKimg() * 1000));
         long nextSnap = (trainer.nimg() / snapImages + 1) * snapImages;
         Path lastSnapshot = null;
@@ -174,6 +192,15 @@ public final class TrainingRun {
                 writeFakes(trainer, lastFakes);
                 lastSnapshot = snapshot(trainer, run, metrics, progress);
                 nextSnap = (trainer.nimg() / snapImages + 1) * snapImages;
+                lastTick = System.nanoTime();
+            }
+            if (options.metricHook != null && (trainer.nimg() >= nextMetric || end)) {
+                JsonObject m = options.metricHook.evaluate(trainer);
+                m.addProperty("step", trainer.step());
+                m.addProperty("kimg", trainer.nimg() / 1000.0);
+                metrics.event("metric", m);
+                progress.message("metric at kimg " + fmt(trainer.nimg() / 1000.0) + ": " + m);
+                nextMetric = (trainer.nimg() / metricImages + 1) * metricImages;
                 lastTick = System.nanoTime();
             }
         }

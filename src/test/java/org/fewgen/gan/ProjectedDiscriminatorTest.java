@@ -94,7 +94,7 @@ class ProjectedDiscriminatorTest {
             d.setTrainable(false);
             d.setTrainable(true); // a G/D phase switch must not unfreeze the backbone or projector
             assertThat(d.featureNetwork().isTraining()).isFalse();
-            NDArray images = m.randomUniform(-1, 1, new Shape(3, 3, 64, 64));
+            NDArray images = m.randomUniform(-1, 1, new Shape(2, 3, 64, 64));
             images.setRequiresGradient(true);
             try (NDScope s = new NDScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 s.suppressNotUsedWarning();
@@ -118,6 +118,26 @@ class ProjectedDiscriminatorTest {
             // the frozen backbone's batch-norm statistics did not move
             NDArray runningMean = d.featureNetwork().namedBuffers().get("stem.1.running_mean");
             assertThat(runningMean.abs().sum().getFloat()).isEqualTo(0f);
+        }
+    }
+
+    @Test
+    void repeatedTrainingPassesLeaveNoArraysBehindInTheModelManager() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            FastGanGenerator g = new FastGanGenerator(m, new GeneratorConfig(64, 8, 16, ConvKind.CONV));
+            ProjectedDiscriminator d = new ProjectedDiscriminator(m, new TinyFeatureNetwork(m), config(ConvKind.CONV, true));
+            int[] counts = new int[3];
+            for (int step = 0; step < 3; step++) {
+                try (NDScope s = new NDScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    s.suppressNotUsedWarning();
+                    gc.backward(d.forward(g.forward(m.randomNormal(new Shape(1, 16)))).mean());
+                }
+                for (NDArray p : g.namedParameters().values()) {
+                    p.getGradient().close();
+                }
+                counts[step] = m.getManagedArrays().size();
+            }
+            assertThat(counts[2]).isEqualTo(counts[1]).isEqualTo(counts[0]);
         }
     }
 }

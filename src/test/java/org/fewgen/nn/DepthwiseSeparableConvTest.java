@@ -59,7 +59,7 @@ class DepthwiseSeparableConvTest {
                     for (int c = 0; c < cin; c++) {
                         want += pw[o * cin + c] * depth[c * h * w + p];
                     }
-                    assertThat((double) got[o * h * w + p]).isCloseTo(want, within(1e-5));
+                    assertThat((double) got[o * h * w + p]).isCloseTo(want, within(1e-5 * (1 + Math.abs(want))));
                 }
             }
         }

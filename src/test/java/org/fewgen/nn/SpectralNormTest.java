@@ -121,4 +121,27 @@ class SpectralNormTest {
             }
         }
     }
+
+    @Test
+    void bothDivisionOrdersGiveTheNormalisedConvolutionAndOnlyTrainingMovesU() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); NDScope s = new NDScope()) {
+            s.suppressNotUsedWarning();
+            // 1×1 output from a large weight: σ divides the output; with a bias: σ divides the weight
+            for (boolean bias : new boolean[] {false, true}) {
+                SpectralConv2d conv = new SpectralConv2d(m, 32, 16, 4, 1, 0, bias);
+                NDArray x = m.randomNormal(new Shape(2, 32, 4, 4));
+                NDArray u = conv.getU();
+                float[] before = u.toFloatArray();
+                conv.forward(x);
+                assertThat(u.toFloatArray()).isNotEqualTo(before); // one power-iteration step, in place
+                conv.train(false);
+                float[] frozen = u.toFloatArray();
+                NDArray y = conv.forward(x);
+                assertThat(u.toFloatArray()).isEqualTo(frozen);
+                NDArray want = Conv2d.conv2d(x, conv.normalizedWeight(), conv.getBias(), 1, 0, 1, Conv2d.Padding.SYMMETRIC);
+                assertThat(y.getShape()).isEqualTo(new Shape(2, 16, 1, 1));
+                assertThat(y.sub(want).abs().max().getFloat()).as("bias " + bias).isLessThan(1e-4f);
+            }
+        }
+    }
 }

@@ -121,6 +121,24 @@ class GanTrainerTest {
         // after ema_kimg·1000 images (= 312.5 steps of 8) the old average has half its weight
         assertThat(Math.pow(c.emaBeta(), 2500.0 / 8)).isCloseTo(0.5, within(1e-9));
         assertThat(c.emaBeta()).isCloseTo(Math.pow(0.5, 8 / 2500.0), within(1e-12));
+        // ramp-up: early on the half-life is 5% of the images seen so far
+        assertThat(c.emaBeta(0)).isZero();
+        assertThat(c.emaBeta(1000)).isCloseTo(Math.pow(0.5, 8 / 50.0), within(1e-12));
+        assertThat(c.emaBeta(100_000)).isEqualTo(c.emaBeta());
+        assertThat(TrainConfig.Builder.from(c).emaRampup(0).build().emaBeta(1000)).isEqualTo(c.emaBeta());
+    }
+
+    @Test
+    void randomBenchmarkDataIsAFunctionOfTheStep() {
+        TrainingData d = TrainingData.random(8, 4, 1);
+        assertThat(d.batch(3)).hasSize(4 * 3 * 8 * 8).isEqualTo(d.batch(3)).isNotEqualTo(d.batch(4));
+        for (float v : d.batch(0)) {
+            assertThat(v).isBetween(-1f, 1f);
+        }
+        TrainConfig c = TinyGan.config(tmp).build();
+        try (GanTrainer t = new GanTrainer(c, new TinyGan(), Device.cpu())) {
+            assertThat(t.trainStep(d, true).nonFinite()).isFalse();
+        }
     }
 
     @Test
