@@ -172,25 +172,31 @@ public final class GanTrainer implements AutoCloseable {
         try (NDScope scope = new NDScope(); NDManager sm = manager.newSubManager()) {
             scope.suppressNotUsedWarning();
             NDArray reals = sm.create(realHost, new Shape(b, 3, r, r));
-            NDArray z = sm.randomNormal(new Shape(b, config.zDim()));
-            lap(Phase.DATA);
 
-            // G phase: gradients flow through D into G, D's heads collect none
+            // G phase in a scope of its own: its activations (G's and D's, kept for backward) are
+            // freed before the D phase starts, which lowers the step's peak memory
+            float lossGValue;
             setDiscriminatorTrainable(false);
-            NDArray lossG;
-            try (GradientCollector gc = engine.newGradientCollector()) {
-                NDArray logits = discriminator.apply(generator.apply(z));
-                lossG = logits.mean().neg();
-                if (nonFiniteInjector != null && nonFiniteInjector.test(s)) {
-                    lossG = lossG.add(Float.NaN);
+            try (NDScope gScope = new NDScope(); NDManager gm = sm.newSubManager()) {
+                gScope.suppressNotUsedWarning();
+                NDArray z = gm.randomNormal(new Shape(b, config.zDim()));
+                lap(Phase.DATA);
+                // gradients flow through D into G, D's heads collect none
+                NDArray lossG;
+                try (GradientCollector gc = engine.newGradientCollector()) {
+                    NDArray logits = discriminator.apply(generator.apply(z));
+                    lossG = logits.mean().neg();
+                    if (nonFiniteInjector != null && nonFiniteInjector.test(s)) {
+                        lossG = lossG.add(Float.NaN);
+                    }
+                    lap(Phase.G_FORWARD);
+                    gc.backward(lossG);
+                    lap(Phase.G_BACKWARD);
                 }
-                lap(Phase.G_FORWARD);
-                gc.backward(lossG);
-                lap(Phase.G_BACKWARD);
+                lossGValue = lossG.getFloat();
             } finally {
                 setDiscriminatorTrainable(true);
             }
-            float lossGValue = lossG.getFloat();
             if (!Float.isFinite(lossGValue)) {
                 optG.zeroGradients();
                 result = new StepResult(s, true, false, lossGValue, Float.NaN, Float.NaN, Float.NaN);
