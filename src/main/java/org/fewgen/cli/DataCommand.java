@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code fewgen data} group. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Dataset preparation.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {DataPrepareCommand.class, CommandLine.HelpCommand.class})
 public final class DataCommand implements Runnable {
 
     @CommandLine.Spec
