@@ -79,6 +79,16 @@ public final class Compare {
     public void run() throws IOException {
         Files.createDirectories(s.out());
         Map<String, JsonObject> previous = previousRecords();
+        // results of methods or m values outside this invocation stay in the files
+        for (JsonObject old : previous.values()) {
+            String method = old.get("method").getAsString();
+            int m = old.get("measurements").getAsInt();
+            float[] ex = loadExamples(method, m);
+            if ((!s.methods().contains(method) || !s.measurements().contains(m)) && ex != null) {
+                records.add(old);
+                examples.computeIfAbsent(m, key -> new LinkedHashMap<>()).put(method, ex);
+            }
+        }
         for (String method : s.methods()) {
             for (int m : s.measurements()) {
                 JsonObject old = previous.get(method + "@" + m);

@@ -21,14 +21,21 @@ public final class UncertaintyAutoencoder extends Module {
     private final Sequential decoder;
     private final float sigma;
 
+    /** With a sigmoid output layer, for images in [0, 1]. */
     public UncertaintyAutoencoder(NDManager manager, Encoder encoder, int[] decoderHidden, float sigma) {
+        this(manager, encoder, decoderHidden, sigma, true);
+    }
+
+    /** @param sigmoidOutput sigmoid on the decoder output (images in [0, 1]); false for unbounded data */
+    public UncertaintyAutoencoder(NDManager manager, Encoder encoder, int[] decoderHidden, float sigma,
+                                  boolean sigmoidOutput) {
         super(manager);
         if (!(sigma >= 0)) {
             throw new IllegalArgumentException("--noise must be non-negative (got " + sigma + ")");
         }
         this.encoder = addChild("encoder", encoder);
         this.decoder = addChild("decoder", Mlp.build(manager, encoder.measurements(), decoderHidden,
-                encoder.inputSize(), true));
+                encoder.inputSize(), sigmoidOutput));
         this.sigma = sigma;
     }
 
