@@ -75,6 +75,12 @@ public final class CsCompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         UaeConfig base = new UaeConfig(data, 1, noise, "linear", new int[0], new int[] {500, 500}, epochs, 100, 1e-3f,
                 0f, 0f, seed, "", maxTrain);
+        for (String m : methods) {
+            if (!Compare.METHODS.contains(m)) {
+                throw new IllegalArgumentException("--methods: unknown method '" + m + "' (known: "
+                        + String.join(", ", Compare.METHODS) + ")");
+            }
+        }
         CsData d = CsData.load(data);
         Compare.Settings s = new Compare.Settings(measurements, methods, base, vaeEpochs, lassoImages, lassoMaxIter,
                 csvaeImages, csvaeRestarts, csvaeSteps, noiseless, out, runs == null ? out.resolve("runs") : runs);
