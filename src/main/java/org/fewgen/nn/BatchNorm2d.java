@@ -41,7 +41,9 @@ public class BatchNorm2d extends Module implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
-        return JniUtils.batchNorm(Tensors.pt(x), Tensors.pt(weight), Tensors.pt(bias), Tensors.pt(runningMean),
-                Tensors.pt(runningVar), isTraining(), momentum, eps);
+        // JniUtils.batchNorm's parameter names are misleading: the native call takes
+        // (input, running_mean, running_var, weight, bias), as DJL's own PtNDArrayEx passes them
+        return JniUtils.batchNorm(Tensors.pt(x), Tensors.pt(runningMean), Tensors.pt(runningVar), Tensors.pt(weight),
+                Tensors.pt(bias), isTraining(), momentum, eps);
     }
 }
