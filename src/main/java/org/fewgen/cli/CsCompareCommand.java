@@ -56,6 +56,9 @@ public final class CsCompareCommand implements Callable<Integer> {
     @Option(names = "--noiseless", description = "report errors of noiseless measurements (models are still trained with noise)")
     boolean noiseless;
 
+    @Option(names = "--report-only", description = "train nothing: report earlier results and finished runs only")
+    boolean reportOnly;
+
     @Option(names = "--max-train", defaultValue = "0", description = "use at most this many training images (default: all)")
     int maxTrain;
 
@@ -83,7 +86,7 @@ public final class CsCompareCommand implements Callable<Integer> {
         }
         CsData d = CsData.load(data);
         Compare.Settings s = new Compare.Settings(measurements, methods, base, vaeEpochs, lassoImages, lassoMaxIter,
-                csvaeImages, csvaeRestarts, csvaeSteps, noiseless, out, runs == null ? out.resolve("runs") : runs);
+                csvaeImages, csvaeRestarts, csvaeSteps, noiseless, out, runs == null ? out.resolve("runs") : runs, reportOnly);
         try (NDManager manager = NDManager.newBaseManager(UaeRun.device(device))) {
             Compare c = new Compare(s, d, manager, System.out);
             c.run();

@@ -40,7 +40,7 @@ public final class Compare {
     /** Settings of a comparison. */
     public record Settings(List<Integer> measurements, List<String> methods, UaeConfig base, int vaeEpochs,
                            int lassoImages, int lassoMaxIterations, int csvaeImages, int csvaeRestarts,
-                           int csvaeSteps, boolean noiseless, Path out, Path runs) {
+                           int csvaeSteps, boolean noiseless, Path out, Path runs, boolean reportOnly) {
     }
 
     private final Settings s;
@@ -99,6 +99,10 @@ public final class Compare {
                     records.add(old);
                     examples.computeIfAbsent(m, key -> new LinkedHashMap<>()).put(method, oldExamples);
                     writeOutputs();
+                    continue;
+                }
+                if (s.reportOnly() && !hasFinishedRun(method, m)) {
+                    log.printf(Locale.ROOT, "%-12s m=%-4d not run (--report-only)%n", method, m);
                     continue;
                 }
                 long t0 = System.nanoTime();
@@ -162,6 +166,22 @@ public final class Compare {
         examples.computeIfAbsent(m, key -> new LinkedHashMap<>()).put(method, ex);
         saveExamples(method, m, ex);
         return rec;
+    }
+
+    /** Whether a trained method has a finished run for m (the untrained methods have none). */
+    private boolean hasFinishedRun(String method, int m) throws IOException {
+        UaeConfig cfg0 = switch (method) {
+            case "uae" -> s.base().withEncoder("linear", 0f, "");
+            case "uae-unit" -> s.base().withEncoder("linear", 1f, "");
+            case "pca-mlp" -> s.base().withEncoder("fixed", 0f, "pca");
+            default -> null;
+        };
+        return cfg0 != null && findRun(withMeasurements(cfg0, m), true) != null;
+    }
+
+    private static UaeConfig withMeasurements(UaeConfig c, int m) {
+        return new UaeConfig(c.data(), m, c.noise(), c.encoder(), c.encoderHidden(), c.decoderHidden(), c.epochs(),
+                c.batch(), c.lr(), c.encoderL2(), c.rowNorm(), c.seed(), c.transferFrom(), c.maxTrain());
     }
 
     private Map<String, JsonObject> previousRecords() throws IOException {
@@ -288,9 +308,7 @@ public final class Compare {
 
     /** Trains (or reuses) a run with the given config and returns it as a recovery method. */
     private Recovery trained(JsonObject rec, int m, UaeConfig cfg0, float[] fixed, String prefix) throws IOException {
-        UaeConfig cfg = new UaeConfig(cfg0.data(), m, cfg0.noise(), cfg0.encoder(), cfg0.encoderHidden(),
-                cfg0.decoderHidden(), cfg0.epochs(), cfg0.batch(), cfg0.lr(), cfg0.encoderL2(), cfg0.rowNorm(),
-                cfg0.seed(), cfg0.transferFrom(), cfg0.maxTrain());
+        UaeConfig cfg = withMeasurements(cfg0, m);
         Path existing = findRun(cfg, true);
         NDArray fixedArr = fixed == null ? null : manager.create(fixed, new Shape(m, data.pixels()));
         Path runDir;

@@ -23,7 +23,7 @@ class CompareTest {
     private static Compare.Settings settings(Path out, List<String> methods) {
         UaeConfig base = new UaeConfig("mnist", 1, 0.1f, "linear", new int[0], new int[] {32}, 1, 50, 1e-3f, 0f, 0f,
                 1L, "", 0);
-        return new Compare.Settings(List.of(5, 20), methods, base, 1, 20, 100, 5, 2, 5, false, out, out.resolve("runs"));
+        return new Compare.Settings(List.of(5, 20), methods, base, 1, 20, 100, 5, 2, 5, false, out, out.resolve("runs"), false);
     }
 
     @Test
@@ -62,6 +62,22 @@ class CompareTest {
         }
         assertThat(log2.toString()).contains("kept from the earlier results.json").doesNotContain("fitting PCA");
         assertThat(JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonArray()).hasSize(4);
+    }
+
+    @Test
+    void reportOnlyTrainsNothing(@TempDir Path out) throws IOException {
+        UaeConfig base = new UaeConfig("mnist", 1, 0.1f, "linear", new int[0], new int[] {32}, 1, 50, 1e-3f, 0f, 0f,
+                1L, "", 0);
+        Compare.Settings s = new Compare.Settings(List.of(5), List.of("uae", "pca-mlp"), base, 1, 20, 100, 5, 2, 5,
+                false, out, out.resolve("runs"), true);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Compare c = new Compare(s, null, manager, new PrintStream(log, true));
+            c.run();
+            assertThat(c.records()).isEmpty();
+        }
+        assertThat(log.toString()).contains("not run (--report-only)");
+        assertThat(out.resolve("runs")).doesNotExist();
     }
 
     @Test
