@@ -417,6 +417,7 @@ public final class Compare {
                 ms.add(r.get("measurements").getAsInt());
             }
         }
+        ms.sort(null);
         sb.append(String.format("| %-12s |", "method"));
         ms.forEach(m -> sb.append(String.format(" m=%-13d |", m)));
         sb.append("\n|--------------|");
