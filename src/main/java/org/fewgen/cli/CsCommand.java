@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code fewgen cs} group. */
 @Command(name = "cs", mixinStandardHelpOptions = true,
         description = "Uncertainty Autoencoders and compressed-sensing baselines.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CsTrainCommand.class, CsCompareCommand.class, CsToyCommand.class, CsClassifyCommand.class, CommandLine.HelpCommand.class})
 public final class CsCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,82 @@
+package org.fewgen.cs;
+
+import com.google.gson.JsonObject;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+import org.fewgen.io.AtomicFiles;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** PNG charts of comparison results (JFreeChart, headless). */
+public final class CsCharts {
+
+    private CsCharts() {
+    }
+
+    /** Error vs m on a log axis, one line per method, ± one standard error as bars. */
+    public static void errorVsMeasurements(Path file, List<JsonObject> records, String title) throws IOException {
+        Map<String, YIntervalSeries> series = new LinkedHashMap<>();
+        for (JsonObject r : records) {
+            String method = r.get("method").getAsString();
+            double mean = r.get("l2_mean").getAsDouble();
+            double se = r.get("l2_stderr").getAsDouble();
+            series.computeIfAbsent(method, YIntervalSeries::new)
+                    .add(r.get("measurements").getAsInt(), mean, mean - se, mean + se);
+        }
+        YIntervalSeriesCollection ds = new YIntervalSeriesCollection();
+        series.values().forEach(ds::addSeries);
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "measurements m", "test ℓ2 error per image", ds,
+                PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        LogAxis x = new LogAxis("measurements m");
+        x.setBase(10);
+        x.setTickUnit(new NumberTickUnit(1));
+        x.setSmallestValue(1);
+        plot.setDomainAxis(x);
+        XYErrorRenderer renderer = new XYErrorRenderer();
+        renderer.setDefaultLinesVisible(true);
+        renderer.setDefaultShapesVisible(true);
+        plot.setRenderer(renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, 900, 600));
+    }
+
+    /** The image with a left margin naming each row: {@code first}, then {@code labels}. */
+    public static BufferedImage labelled(BufferedImage grid, String first, List<String> labels) {
+        int margin = 110;
+        BufferedImage out = new BufferedImage(grid.getWidth() + margin, grid.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, margin, out.getHeight());
+        g.drawImage(grid, margin, 0, null);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        int rows = labels.size() + 1;
+        int cell = grid.getHeight() / rows;
+        for (int r = 0; r < rows; r++) {
+            g.drawString(r == 0 ? first : labels.get(r - 1), 6, r * cell + cell / 2 + 5);
+        }
+        g.dispose();
+        return out;
+    }
+}

@@ -1,0 +1,119 @@
+package org.fewgen.cs;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.fewgen.TestEnv;
+import org.fewgen.io.AtomicFiles;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class UaeTrainerTest {
+
+    private static CsData small;
+
+    @BeforeAll
+    static void load() throws IOException {
+        small = CsData.loadMnist(TestEnv.data().resolve("mnist")).limit(1000, 300, 200);
+    }
+
+    private static UaeConfig config(int epochs) {
+        return new UaeConfig("mnist", 10, 0.1f, "linear", new int[0], new int[] {64}, epochs, 50, 1e-3f, 0f, 0f, 4L,
+                "", 0);
+    }
+
+    @Test
+    void mnistSplitIsFiftyTenTen() throws IOException {
+        CsData full = CsData.loadMnist(TestEnv.data().resolve("mnist"));
+        assertThat(full.trainCount()).isEqualTo(50_000);
+        assertThat(full.validCount()).isEqualTo(10_000);
+        assertThat(full.testCount()).isEqualTo(10_000);
+        assertThat(full.pixels()).isEqualTo(784);
+        assertThat(full.train()[0 * 784 + 300]).isBetween(0f, 1f);
+    }
+
+    @Test
+    void aShortRunLowersTheValidationError() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            UaeConfig c = config(3);
+            UncertaintyAutoencoder model = UaeRun.build(manager, c, 784, null);
+            UaeTrainer trainer = new UaeTrainer(c, small, model, null, null);
+            double before = trainer.validationL2();
+            UaeTrainer.Outcome out = trainer.train();
+            assertThat(out.bestValidL2()).isLessThan(before * 0.9);
+            assertThat(trainer.validationL2()).isEqualTo(out.bestValidL2());
+            assertThat(out.bestEpoch()).isBetween(1, 3);
+        }
+    }
+
+    @Test
+    void rowNormConstraintHoldsAfterTraining() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            UaeConfig c = config(1).withEncoder("linear", 0.5f, "");
+            UncertaintyAutoencoder model = UaeRun.build(manager, c, 784, null);
+            new UaeTrainer(c, small, model, null, null).train();
+            try (NDArray norms = model.encoder().linearWeight().norm(new int[] {1})) {
+                assertThat(norms.max().getFloat()).isLessThanOrEqualTo(0.5f + 1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void checkpointResumeContinuesExactlyWhereTheRunStopped(@TempDir Path tmp) throws IOException {
+        Path runA = Files.createDirectories(tmp.resolve("a"));
+        Path runB = Files.createDirectories(tmp.resolve("b"));
+        float[] straight;
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            UaeConfig c = config(2);
+            AtomicFiles.writeString(runA.resolve("config.json"), c.toJson());
+            UncertaintyAutoencoder model = UaeRun.build(manager, c, 784, null);
+            new UaeTrainer(c, small, model, runA, null).train();
+            straight = lastState(runA, manager);
+        }
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            UaeConfig one = config(1);
+            UncertaintyAutoencoder model = UaeRun.build(manager, one, 784, null);
+            new UaeTrainer(one, small, model, runB, null).train();
+        }
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            UaeConfig two = config(2);
+            UncertaintyAutoencoder model = UaeRun.build(manager, two, 784, null);
+            UaeTrainer resumed = new UaeTrainer(two, small, model, runB, null);
+            resumed.resume(runB.resolve("checkpoint.safetensors"));
+            assertThat(resumed.epochsDone()).isEqualTo(1);
+            resumed.train();
+            assertThat(resumed.epochsDone()).isEqualTo(2);
+            float[] continued = lastState(runB, manager);
+            assertThat(continued).hasSameSizeAs(straight);
+            for (int i = 0; i < straight.length; i++) {
+                assertThat(continued[i]).isCloseTo(straight[i], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+            assertThat(Files.readAllLines(runB.resolve("metrics.jsonl"))).hasSize(2);
+        }
+    }
+
+    private static float[] lastState(Path run, NDManager manager) throws IOException {
+        Map<String, NDArray> t = org.fewgen.io.SafeTensors.read(run.resolve("checkpoint.safetensors"), manager).tensors();
+        return t.get("model.decoder.2.weight").toFloatArray();
+    }
+
+    @Test
+    void resumeRejectsAForeignFile(@TempDir Path tmp) throws IOException {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Path f = tmp.resolve("x.safetensors");
+            org.fewgen.io.SafeTensors.write(f, Map.of("w", manager.zeros(new ai.djl.ndarray.types.Shape(2))),
+                    Map.of("format", "other"));
+            UaeConfig c = config(1);
+            UaeTrainer t = new UaeTrainer(c, small, UaeRun.build(manager, c, 784, null), null, null);
+            assertThatThrownBy(() -> t.resume(f)).hasMessageContaining("not a fewgen UAE checkpoint");
+        }
+    }
+}
