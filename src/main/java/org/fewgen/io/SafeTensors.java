@@ -101,6 +101,15 @@ public final class SafeTensors {
 
     /** Reads the whole file into arrays of {@code manager}. */
     public static Content read(Path file, NDManager manager) throws IOException {
+        return read(file, manager, name -> true);
+    }
+
+    /**
+     * Reads only the tensors whose names {@code wanted} accepts (the rest of the file is not
+     * loaded), with the whole metadata.
+     */
+    public static Content read(Path file, NDManager manager, java.util.function.Predicate<String> wanted)
+            throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such weights file");
         }
@@ -136,6 +145,9 @@ public final class SafeTensors {
                         meta.put(m.getKey(), m.getValue().isJsonPrimitive() ? m.getValue().getAsString()
                                 : m.getValue().toString());
                     }
+                    continue;
+                }
+                if (!wanted.test(e.getKey())) {
                     continue;
                 }
                 JsonObject t = e.getValue().getAsJsonObject();

@@ -2,9 +2,6 @@ package org.fewgen.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonArray;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -14,9 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -152,65 +147,17 @@ public final class Snapshot {
      */
     public static Map<String, NDArray> readTensors(Path file, String prefix, NDManager manager) throws IOException {
         validate(file);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, len, 0);
-            long headerLen = len.flip().getLong();
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            JsonObject header = GSON.fromJson(new String(hb.array(), StandardCharsets.UTF_8), JsonObject.class);
-            long dataStart = 8 + headerLen;
-            Map<String, NDArray> out = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonElement> e : header.entrySet()) {
-                if (!e.getKey().startsWith(prefix) || e.getKey().equals("__metadata__")) {
-                    continue;
-                }
-                JsonObject t = e.getValue().getAsJsonObject();
-                JsonArray shapeJson = t.getAsJsonArray("shape");
-                long[] shape = new long[shapeJson.size()];
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = shapeJson.get(i).getAsLong();
-                }
-                JsonArray offs = t.getAsJsonArray("data_offsets");
-                long begin = offs.get(0).getAsLong();
-                long end = offs.get(1).getAsLong();
-                ByteBuffer data = ByteBuffer.allocateDirect((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-                readFully(ch, data, dataStart + begin);
-                data.flip();
-                String name = e.getKey().substring(prefix.length());
-                NDArray arr = manager.create(data, new Shape(shape), dataType(t.get("dtype").getAsString(), file, name));
-                arr.setName(name);
-                out.put(name, arr);
-            }
-            if (out.isEmpty()) {
-                throw new IOException(file.getFileName() + ": no tensors named " + prefix + "*");
-            }
-            return out;
+        Map<String, NDArray> tensors = SafeTensors.read(file, manager, name -> name.startsWith(prefix)).tensors();
+        if (tensors.isEmpty()) {
+            throw new IOException(file.getFileName() + ": no tensors named " + prefix + "*");
         }
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, pos);
-            if (n < 0) {
-                throw new IOException("unexpected end of file");
-            }
-            pos += n;
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            String name = e.getKey().substring(prefix.length());
+            e.getValue().setName(name);
+            out.put(name, e.getValue());
         }
-    }
-
-    private static DataType dataType(String name, Path file, String tensor) throws IOException {
-        return switch (name) {
-            case "F32" -> DataType.FLOAT32;
-            case "F64" -> DataType.FLOAT64;
-            case "F16" -> DataType.FLOAT16;
-            case "BF16" -> DataType.BFLOAT16;
-            case "I64" -> DataType.INT64;
-            case "I32" -> DataType.INT32;
-            case "U8" -> DataType.UINT8;
-            case "BOOL" -> DataType.BOOLEAN;
-            default -> throw new IOException(file + ": tensor '" + tensor + "' has unsupported dtype " + name);
-        };
+        return out;
     }
 
     /** All {@code snapshot-*.safetensors} in a folder (unvalidated). */
