@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import org.fewgen.nn.BatchNorm2d;
 import org.fewgen.nn.Conv2d.Padding;
+import org.fewgen.nn.Layer;
 import org.fewgen.nn.Sequential;
 import org.fewgen.nn.Tensors;
 
@@ -95,10 +96,16 @@ public abstract class InvertedResidualNetwork extends FeatureNetwork {
     @Override
     public NDArray[] stages(NDArray x) {
         NDArray[] out = new NDArray[4];
-        NDArray y = InvertedResidualBlocks.relu6(stem.forward(x, isTraining()));
+        NDArray y = Tensors.scoped(() -> InvertedResidualBlocks.relu6(stem.forward(x, isTraining())));
         int feature = 0;
         for (int s = 0; s < blocks.size(); s++) {
-            y = blocks.get(s).forward(y);
+            NDArray in = y;
+            Layer stage = blocks.get(s);
+            y = Tensors.scoped(() -> stage.forward(in));
+            // free the map between two blocks once used, unless it is one of the four stage outputs
+            if (feature == 0 || in != out[feature - 1]) {
+                Tensors.release(in, y);
+            }
             if (feature < 4 && s == STAGE_ENDS[feature]) {
                 out[feature++] = y;
             }

@@ -45,6 +45,19 @@ public final class GanTrainCommand implements Callable<Integer> {
             description = "Discriminator heads' down-block convolution (default: conv, as the reference).")
     String dConv;
 
+    @Option(names = "--d-input", paramLabel = "S",
+            description = {"Images smaller than S are resized to SxS before D's feature network (default: 224,",
+                    "as the reference; 128, a multiple of 32, is the smallest and costs about a third of D's work)."})
+    Integer dInput;
+
+    @Option(names = "--aug", paramLabel = "POLICY",
+            description = {"DiffAugment operations on everything D sees, comma-separated: color, translation,",
+                    "cutout; 'none' for none (default: color,translation,cutout, as the reference)."})
+    String aug;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate of G and D (default: 2e-4, as the reference).")
+    Double lr;
+
     @Option(names = "--batch", paramLabel = "B", description = "Images per step (default: 8).")
     Integer batch;
 
@@ -173,6 +186,16 @@ public final class GanTrainCommand implements Callable<Integer> {
         }
         if (dConv != null) {
             b.dConv(convKind("--d-conv", dConv));
+        }
+        if (dInput != null) {
+            b.dInput(dInput);
+        }
+        if (aug != null) {
+            boolean none = aug.equalsIgnoreCase("none") || aug.isBlank();
+            b.diffAugment(!none).augPolicy(none ? TrainConfig.DEFAULT_AUG_POLICY : aug);
+        }
+        if (lr != null) {
+            b.lr(lr);
         }
         if (batch != null) {
             b.batch(batch);

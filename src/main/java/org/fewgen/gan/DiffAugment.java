@@ -113,8 +113,8 @@ public final class DiffAugment {
     public static NDArray translate(NDArray x, long[] shiftH, long[] shiftW) {
         Shape s = x.getShape();
         PtNDManager m = (PtNDManager) x.getManager();
-        NDArray dh = m.create(shiftH).toDevice(x.getDevice(), false);
-        NDArray dw = m.create(shiftW).toDevice(x.getDevice(), false);
+        NDArray dh = Tensors.fromHost(m, shiftH, new Shape(shiftH.length), x.getDevice());
+        NDArray dw = Tensors.fromHost(m, shiftW, new Shape(shiftW.length), x.getDevice());
         if (dh.size() != s.get(0) || dw.size() != s.get(0)) {
             throw new IllegalArgumentException("need one shift per image: " + s.get(0) + " images, "
                     + shiftH.length + "/" + shiftW.length + " shifts");
@@ -143,8 +143,8 @@ public final class DiffAugment {
      */
     public static NDArray cutout(NDArray x, long[] centreH, long[] centreW, int size) {
         PtNDManager m = (PtNDManager) x.getManager();
-        return cutout(x, m.create(centreH).toDevice(x.getDevice(), false),
-                m.create(centreW).toDevice(x.getDevice(), false), size, size);
+        return cutout(x, Tensors.fromHost(m, centreH, new Shape(centreH.length), x.getDevice()),
+                Tensors.fromHost(m, centreW, new Shape(centreW.length), x.getDevice()), size, size);
     }
 
     static NDArray cutout(NDArray x, NDArray centreH, NDArray centreW, long sizeH, long sizeW) {

@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
  * logits {@code (N, K)}, the patch logits of four heads concatenated.
  *
  * <pre>
- * images ─ DiffAugment ─ (R &lt; 224: bilinear resize to 224) ─ feature network (frozen, eval)
+ * images ─ DiffAugment ─ (R &lt; S: bilinear resize to S, 224 by default) ─ feature network (frozen, eval)
  *        ─ 4 stage maps (strides 4, 8, 16, 32) ─ random projector (frozen CCM + CSM)
  *        ─ 4 maps (64, 64, 128, 256 channels; 2× the stage sizes) ─ 4 patch heads (trained) ─ concat
  * </pre>
@@ -29,8 +29,8 @@ import java.util.function.BiConsumer;
  */
 public class ProjectedDiscriminator extends Module {
 
-    /** Side length that smaller images are resized to before the feature network. */
-    public static final int FEATURE_INPUT_SIZE = 224;
+    /** Side at which the backbone's stages are measured. */
+    private static final int FEATURE_INPUT_SIZE = DiscriminatorConfig.DEFAULT_FEATURE_INPUT_SIZE;
     /** Image side the reference fixes when it sizes the heads. */
     private static final int NOMINAL_IMAGE_SIZE = 256;
     private static final int[] STAGE_STRIDES = {4, 8, 16, 32};
@@ -141,7 +141,12 @@ public class ProjectedDiscriminator extends Module {
         return forward(images, null);
     }
 
-    /** Forward pass that reports intermediate maps to {@code observer} (null for none). */
+    /**
+     * Forward pass that reports intermediate maps to {@code observer} (null for none). The maps
+     * are valid only during the call: each is freed once the next stage has used it, so that the
+     * frozen feature network, whose maps autograd does not keep in the D phase, holds one block's
+     * worth of memory at a time.
+     */
     public NDArray forward(NDArray images, BiConsumer<String, NDArray> observer) {
         Shape s = images.getShape();
         if (s.dimension() != 4 || s.get(1) != 3) {
@@ -149,24 +154,37 @@ public class ProjectedDiscriminator extends Module {
         }
         NDArray x = images;
         if (augment != null) {
-            x = augment.apply(x);
+            x = Tensors.scoped(() -> augment.apply(images));
             report(observer, "diffaugment", x);
         }
-        if (s.get(2) < FEATURE_INPUT_SIZE || s.get(3) < FEATURE_INPUT_SIZE) {
-            x = Resample.bilinear(x, FEATURE_INPUT_SIZE, FEATURE_INPUT_SIZE, false);
+        int side = config.featureInputSize();
+        if (s.get(2) < side || s.get(3) < side) {
+            NDArray small = x;
+            x = Tensors.scoped(() -> Resample.bilinear(small, side, side, false));
+            releaseUnlessInput(small, images);
             report(observer, "resize", x);
         }
-        NDArray[] stages = features.stages(x);
+        NDArray input = x;
+        NDArray[] stages = features.stages(input);
+        releaseUnlessInput(input, images);
         for (int k = 0; k < stages.length; k++) {
             report(observer, "feature_network.pretrained[" + k + "]", stages[k]);
         }
-        NDArray[] projected = projector.forward(stages);
+        NDArray[] projected = Tensors.scopedAll(() -> projector.forward(stages));
+        Tensors.releaseAll(stages, projected);
         for (int k = 0; k < projected.length; k++) {
             report(observer, "feature_network.scratch[" + k + "]", projected[k]);
         }
-        NDArray logits = heads.forward(projected, observer);
+        NDArray logits = Tensors.scoped(() -> heads.forward(projected, observer));
+        Tensors.releaseAll(projected, logits);
         report(observer, "logits", logits);
         return logits;
+    }
+
+    private static void releaseUnlessInput(NDArray x, NDArray input) {
+        if (x != input) {
+            x.close();
+        }
     }
 
     private static void report(BiConsumer<String, NDArray> observer, String name, NDArray x) {

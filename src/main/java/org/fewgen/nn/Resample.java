@@ -80,9 +80,9 @@ public final class Resample {
         along[axis] = out;
         Shape alongShape = new Shape(along);
         NDManager m = x.getManager();
-        NDArray loIdx = m.create(lo, alongShape).toDevice(x.getDevice(), false).broadcast(target);
-        NDArray hiIdx = m.create(hi, alongShape).toDevice(x.getDevice(), false).broadcast(target);
-        NDArray f = m.create(frac, alongShape).toDevice(x.getDevice(), false).toType(x.getDataType(), false);
+        NDArray loIdx = Tensors.fromHost(m, lo, alongShape, x.getDevice()).broadcast(target);
+        NDArray hiIdx = Tensors.fromHost(m, hi, alongShape, x.getDevice()).broadcast(target);
+        NDArray f = Tensors.fromHost(m, frac, alongShape, x.getDevice()).toType(x.getDataType(), false);
         NDArray low = x.gather(loIdx, axis);
         // in place on fresh gather results: neither is needed again by autograd
         return x.gather(hiIdx, axis).subi(low).muli(f).addi(low);
@@ -108,7 +108,7 @@ public final class Resample {
             a[i * in + i0] += 1 - frac;
             a[i * in + i1] += frac;
         }
-        return like.getManager().create(a, new Shape(out, in)).toDevice(like.getDevice(), false)
+        return Tensors.fromHost(like.getManager(), a, new Shape(out, in), like.getDevice())
                 .toType(like.getDataType(), false);
     }
 

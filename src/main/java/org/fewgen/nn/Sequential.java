@@ -33,11 +33,20 @@ public class Sequential extends Module implements Layer {
         return layers.get(i);
     }
 
+    /**
+     * Runs the layers in order. Each layer's temporaries are freed when it returns and each
+     * output between two layers once the next layer has used it (see {@link Tensors#scoped}), so
+     * a chain holds only what autograd keeps for backward.
+     */
     @Override
     public NDArray forward(NDArray x) {
         NDArray out = x;
         for (Layer layer : layers) {
-            out = layer.forward(out);
+            NDArray in = out;
+            out = Tensors.scoped(() -> layer.forward(in));
+            if (in != x) {
+                Tensors.release(in, out);
+            }
         }
         return out;
     }

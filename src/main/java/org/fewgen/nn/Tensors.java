@@ -1,8 +1,11 @@
 package org.fewgen.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -42,6 +45,85 @@ public final class Tensors {
             return body.get();
         } finally {
             JniUtils.setGradMode(grad);
+        }
+    }
+
+    /**
+     * An array with {@code values} in memory that libtorch owns, on {@code device}. DJL's
+     * {@code create} wraps a Java direct buffer without copying, and that buffer may be freed once
+     * the Java handle is closed, even while autograd or a view still uses the tensor; arrays made
+     * inside a forward pass (which {@link #scoped} closes early) must therefore be copies.
+     */
+    public static NDArray fromHost(NDManager manager, float[] values, Shape shape, Device device) {
+        try (NDArray wrapped = manager.create(values, shape)) {
+            return ownedCopy(wrapped, device);
+        }
+    }
+
+    /** {@link #fromHost(NDManager, float[], Shape, Device)} for int64 values. */
+    public static NDArray fromHost(NDManager manager, long[] values, Shape shape, Device device) {
+        try (NDArray wrapped = manager.create(values, shape)) {
+            return ownedCopy(wrapped, device);
+        }
+    }
+
+    private static NDArray ownedCopy(NDArray wrapped, Device device) {
+        return wrapped.getDevice().equals(device) ? wrapped.duplicate() : wrapped.toDevice(device, true);
+    }
+
+    /**
+     * Runs {@code body} in a scope of its own and closes every array it created except its
+     * result, which moves to the enclosing scope. Closing a Java handle only drops one reference to
+     * the native tensor: what autograd saved for backward stays alive, everything else is freed at
+     * once, as PyTorch frees a temporary when its last reference goes. Without this, every
+     * intermediate of a forward pass lives until the training step's scope closes, which raises
+     * peak memory and makes each step touch fresh memory instead of reusing warm blocks.
+     */
+    public static NDArray scoped(java.util.function.Supplier<NDArray> body) {
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            out = body.get();
+            NDScope.unregister(out);
+        }
+        NDScope.register(out);
+        return out;
+    }
+
+    /** {@link #scoped(java.util.function.Supplier)} for a body that returns several arrays. */
+    public static NDArray[] scopedAll(java.util.function.Supplier<NDArray[]> body) {
+        NDArray[] out;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            out = body.get();
+            NDScope.unregister(out);
+        }
+        for (NDArray a : out) {
+            NDScope.register(a);
+        }
+        return out;
+    }
+
+    /** Closes every array of {@code intermediates} that is not among {@code keep}. */
+    public static void releaseAll(NDArray[] intermediates, NDArray... keep) {
+        outer:
+        for (NDArray a : intermediates) {
+            for (NDArray k : keep) {
+                if (a == k) {
+                    continue outer;
+                }
+            }
+            a.close();
+        }
+    }
+
+    /**
+     * Closes {@code intermediate} unless it is {@code keep} (a layer may return its input): the
+     * last step of a chain of layers, where the array between two layers is needed by neither.
+     */
+    public static void release(NDArray intermediate, NDArray keep) {
+        if (intermediate != keep) {
+            intermediate.close();
         }
     }
 

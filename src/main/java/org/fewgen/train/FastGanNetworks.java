@@ -29,7 +29,8 @@ public final class FastGanNetworks implements NetworkFactory {
         Path weights = c.backboneWeights() == null ? null : Path.of(c.backboneWeights());
         FeatureNetwork features = Backbones.create(c.backbone(), manager, weights);
         ProjectedDiscriminator d = new ProjectedDiscriminator(manager, features,
-                new DiscriminatorConfig(c.backbone(), c.dConv(), c.diffAugment(), c.augPolicy(), c.seed()));
+                new DiscriminatorConfig(c.backbone(), c.dConv(), c.diffAugment(), c.augPolicy(), c.seed(),
+                        c.dInput()));
         return new Net(d, d::forward);
     }
 }

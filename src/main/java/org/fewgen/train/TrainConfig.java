@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import org.fewgen.gan.ConvKind;
+import org.fewgen.gan.DiscriminatorConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,6 +45,8 @@ import java.util.Map;
  * @param emaRampup the half-life is at most {@code nimg·emaRampup} images early in training (the
  *     reference's 0.05), so the average follows G closely at first; 0 switches the ramp-up off
  * @param maxNonFinite consecutive non-finite steps after which the last snapshot is reloaded
+ * @param dInput side that images smaller than it are resized up to before D's feature network
+ *     (224 as the reference; 0 in configs written before the option means 224)
  */
 public record TrainConfig(
         String data,
@@ -70,7 +73,8 @@ public record TrainConfig(
         double eps,
         double emaKimg,
         double emaRampup,
-        int maxNonFinite) {
+        int maxNonFinite,
+        int dInput) {
 
     /** The reference DiffAugment policy of Projected GAN. */
     public static final String DEFAULT_AUG_POLICY = "color,translation,cutout";
@@ -141,6 +145,8 @@ public record TrainConfig(
         if (maxNonFinite < 1) {
             throw new IllegalArgumentException("max non-finite steps must be at least 1, not " + maxNonFinite);
         }
+        dInput = dInput == 0 ? DiscriminatorConfig.DEFAULT_FEATURE_INPUT_SIZE : dInput;
+        DiscriminatorConfig.checkFeatureInputSize(dInput);
         device = device == null ? "auto" : device;
         augPolicy = augPolicy == null ? DEFAULT_AUG_POLICY : augPolicy;
     }
@@ -280,6 +286,7 @@ public record TrainConfig(
         Double emaKimg;
         double emaRampup = 0.05;
         int maxNonFinite = 3;
+        int dInput = DiscriminatorConfig.DEFAULT_FEATURE_INPUT_SIZE;
 
         public static Builder from(TrainConfig c) {
             Builder b = new Builder();
@@ -308,6 +315,7 @@ public record TrainConfig(
             b.emaKimg = c.emaKimg == referenceEmaKimg(c.batch) ? null : c.emaKimg;
             b.emaRampup = c.emaRampup;
             b.maxNonFinite = c.maxNonFinite;
+            b.dInput = c.dInput;
             return b;
         }
 
@@ -329,15 +337,17 @@ public record TrainConfig(
         public Builder logEvery(int v) { logEvery = v; return this; }
         public Builder diffAugment(boolean v) { diffAugment = v; return this; }
         public Builder augPolicy(String v) { augPolicy = v; return this; }
+        public Builder lr(double v) { lr = v; return this; }
         /** Overrides the EMA half-life; by default it follows the batch size ({@code batch·10/32}). */
         public Builder emaKimg(Double v) { emaKimg = v; return this; }
         public Builder emaRampup(double v) { emaRampup = v; return this; }
         public Builder maxNonFinite(int v) { maxNonFinite = v; return this; }
+        public Builder dInput(int v) { dInput = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(data, out, resolution, generator, dConv, batch, kimg, ngf, zDim, snapKimg, seed,
                     device, backbone, backboneWeights, mirror, logEvery, diffAugment, augPolicy, lr, beta1, beta2,
-                    eps, emaKimg == null ? referenceEmaKimg(batch) : emaKimg, emaRampup, maxNonFinite);
+                    eps, emaKimg == null ? referenceEmaKimg(batch) : emaKimg, emaRampup, maxNonFinite, dInput);
         }
     }
 }

@@ -47,6 +47,31 @@ class ProjectedDiscriminatorTest {
     }
 
     @Test
+    void smallerFeatureInputGivesOnePatchPerHead() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); NDScope s = new NDScope()) {
+            s.suppressNotUsedWarning();
+            ProjectedDiscriminator d = new ProjectedDiscriminator(m, new TinyFeatureNetwork(m),
+                    config(ConvKind.DSC, true).withFeatureInputSize(128));
+            Map<String, Shape> shapes = new LinkedHashMap<>();
+            NDArray logits = d.forward(m.randomUniform(-1, 1, new Shape(3, 3, 64, 64)),
+                    (name, x) -> shapes.put(name, x.getShape()));
+            // 128² input: maps 64/32/16/8 → 4/3/2/1 down-blocks → 4×4 → one patch per head
+            assertThat(shapes.get("resize")).isEqualTo(new Shape(3, 3, 128, 128));
+            assertThat(shapes.get("feature_network.scratch[0]")).isEqualTo(new Shape(3, 64, 64, 64));
+            assertThat(logits.getShape()).isEqualTo(new Shape(3, 4));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"96", "100", "0"})
+    void featureInputBelow128OrNotAMultipleOf32IsRefused(int side) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> config(ConvKind.CONV, true).withFeatureInputSize(side))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--d-input must be a multiple of 32 and at least 128")
+                .hasMessageEndingWith("not " + side);
+    }
+
+    @Test
     void namesAndTrainableCountFollowTheReference() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             ProjectedDiscriminator d = new ProjectedDiscriminator(m, new TinyFeatureNetwork(m), config(ConvKind.CONV, false));

@@ -60,6 +60,23 @@ class GanCommandsTest {
     }
 
     @Test
+    void demoRunsItsConfigurationAndSaysWhereEverythingIs() throws Exception {
+        Outcome o = run("demo", "--kimg", "0.016", "--out", tmp.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        Path runDir = tmp.resolve("00000-fastgan-dsc-shapes-64");
+        assertThat(o.out()).contains("samples:    " + runDir.resolve("fakes_000000.016.png"),
+                "checkpoint: " + runDir.resolve("snapshot-000000.016.safetensors"), "real images: " + runDir.resolve("reals.png"));
+        JsonObject config = JsonParser.parseString(Files.readString(runDir.resolve("config.json"))).getAsJsonObject()
+                .getAsJsonObject("config");
+        TrainConfig c = TrainConfig.fromJson(config.toString());
+        assertThat(c.dInput()).isEqualTo(128);
+        assertThat(c.dConv().name()).isEqualTo("DSC");
+        assertThat(c.generator().name()).isEqualTo("DSC");
+        assertThat(c.resolution()).isEqualTo(64);
+        assertThat(c.totalSteps()).isEqualTo(2);
+    }
+
+    @Test
     void badOptionsGiveOneLineNamingTheFlag() {
         assertThat(run("gan", "train", "--data", "x", "--generator", "big", "--dry-run").err())
                 .isEqualTo("fewgen: error: --generator must be conv or dsc, not 'big'" + System.lineSeparator());
@@ -67,6 +84,8 @@ class GanCommandsTest {
         assertThat(run("gan", "train", "--data", "x", "--res", "32", "--dry-run").err()).startsWith("fewgen: error: --res");
         assertThat(run("gan", "train", "--data", "x", "--ngf", "12", "--dry-run").err()).startsWith("fewgen: error: --ngf");
         assertThat(run("gan", "train", "--data", "x", "--kimg", "-1", "--dry-run").err()).startsWith("fewgen: error: --kimg");
+        assertThat(run("gan", "train", "--data", "x", "--d-input", "96", "--dry-run").err())
+                .startsWith("fewgen: error: --d-input must be a multiple of 32 and at least 128");
         assertThat(run("gan", "train", "--res", "64", "--dry-run").err()).startsWith("fewgen: error: --data is required");
         assertThat(run("gan", "train", "--resume", tmp.toString(), "--dry-run").err())
                 .startsWith("fewgen: error: --resume " + tmp + ": not a run folder");

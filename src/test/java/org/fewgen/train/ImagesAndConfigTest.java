@@ -105,6 +105,18 @@ class ImagesAndConfigTest {
     }
 
     @Test
+    void dInputDefaultsTo224AlsoInConfigsWrittenBeforeIt() {
+        TrainConfig c = TrainConfig.builder().data("builtin:shapes").resolution(64).build();
+        assertThat(c.dInput()).isEqualTo(224);
+        var json = c.toJsonObject();
+        json.remove("dInput");
+        assertThat(TrainConfig.fromJson(json.toString()).dInput()).isEqualTo(224);
+        assertThat(TrainConfig.Builder.from(c).dInput(128).build().dInput()).isEqualTo(128);
+        assertThatThrownBy(() -> TrainConfig.builder().data("x").dInput(112).build())
+                .hasMessageStartingWith("--d-input must be a multiple of 32 and at least 128");
+    }
+
+    @Test
     void dataLabelsAndRunNumbers() throws Exception {
         assertThat(TrainConfig.dataLabel("builtin:shapes")).isEqualTo("shapes");
         assertThat(TrainConfig.dataLabel("/data/My Faces.zip")).isEqualTo("my-faces");
