@@ -2,6 +2,7 @@ package org.fewgen.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.jni.JniUtils;
 import org.fewgen.nn.Module;
 import org.fewgen.nn.Tensors;
@@ -13,12 +14,20 @@ import java.util.Map;
  * Adam whose moments are named after the parameters they belong to, so that a checkpoint can
  * save and restore them exactly (DJL's own Adam keys them by random ids and never exposes them).
  *
- * <p>Each parameter is updated by one fused native call (libtorch in-place ops inside DJL's JNI):
- * {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²; w -= lr·sqrt(1-b2^t)/(1-b1^t) · m/(sqrt(v)+eps)},
- * after which the gradient is zeroed. This differs from {@code torch.optim.Adam} only in where
- * eps enters (it is scaled by {@code sqrt(1-b2^t)}), which is immaterial at eps = 1e-8.
+ * <p>Update: {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²;
+ * w -= lr·sqrt(1-b2^t)/(1-b1^t) · m/(sqrt(v)+eps)}, after which the gradient is zeroed. This
+ * differs from {@code torch.optim.Adam} only in where eps enters (it is scaled by
+ * {@code sqrt(1-b2^t)}), which is immaterial at eps = 1e-8.
+ *
+ * <p>The update is memory-bound, so it is written as in-place libtorch ops that make two
+ * temporaries per parameter ({@code g²} and the denominator, freed at once) and reuse the
+ * gradient's own storage for the step, where DJL's {@code adamUpdate} clones the gradient, adds
+ * a zero weight decay and makes four temporaries. With {@code b1 = 0} (Projected GAN's setting)
+ * the first moment equals the gradient, so it is neither stored nor saved.
  */
 public final class Adam {
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     private final Map<String, NDArray> params;
     private final Map<String, NDArray> mean = new LinkedHashMap<>();
@@ -52,11 +61,13 @@ public final class Adam {
         this.weightDecay = weightDecay;
         for (Map.Entry<String, NDArray> e : this.params.entrySet()) {
             NDArray p = e.getValue();
-            NDArray m = manager.zeros(p.getShape(), p.getDataType(), p.getDevice());
+            if (beta1 != 0f) {
+                NDArray m = manager.zeros(p.getShape(), p.getDataType(), p.getDevice());
+                m.setName("m." + e.getKey());
+                mean.put(e.getKey(), m);
+            }
             NDArray v = manager.zeros(p.getShape(), p.getDataType(), p.getDevice());
-            m.setName("m." + e.getKey());
             v.setName("v." + e.getKey());
-            mean.put(e.getKey(), m);
             variance.put(e.getKey(), v);
         }
     }
@@ -65,17 +76,44 @@ public final class Adam {
     public void step() {
         step++;
         float correction = (float) (lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step)));
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray p = e.getValue();
-            if (!p.hasGradient()) {
-                continue;
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray p = e.getValue();
+                if (!p.hasGradient()) {
+                    continue;
+                }
+                try (NDArray g = p.getGradient()) {
+                    update(p, g, mean.get(e.getKey()), variance.get(e.getKey()), correction);
+                    JniUtils.zeroGrad(Tensors.pt(p));
+                }
             }
-            try (NDArray grad = p.getGradient()) {
-                JniUtils.adamUpdate(Tensors.pt(p), Tensors.pt(grad), Tensors.pt(mean.get(e.getKey())),
-                        Tensors.pt(variance.get(e.getKey())), lr, correction, weightDecay, 1f, -1f, beta1, beta2,
-                        eps, false);
-                JniUtils.zeroGrad(Tensors.pt(p));
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    /** One parameter's update; {@code g} (a handle on the gradient's storage) is used as scratch. */
+    private void update(NDArray p, NDArray g, NDArray m, NDArray v, float stepSize) {
+        if (weightDecay != 0f) {
+            try (NDArray decay = p.mul(weightDecay)) {
+                g.addi(decay);
             }
+        }
+        try (NDArray g2 = g.square()) {
+            v.muli(beta2).addi(g2.muli(1 - beta2));
+        }
+        if (m != null) {
+            try (NDArray part = g.mul(1 - beta1)) {
+                m.muli(beta1).addi(part);
+            }
+            // the gradient's storage carries the first moment from here on (it is zeroed after)
+            g.set(ALL, m);
+        }
+        try (NDArray denom = v.sqrt()) {
+            denom.addi(eps).divi(stepSize);
+            p.subi(g.divi(denom));
         }
     }
 

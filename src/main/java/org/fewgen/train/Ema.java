@@ -58,10 +58,9 @@ public final class Ema {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             float keep = (float) beta;
-            float take = (float) (1 - beta);
             for (NDArray[] p : paramPairs) {
-                // avg = keep·avg + take·param; the temporary lands in the scope and is closed with it
-                p[1].muli(keep).addi(p[0].mul(take));
+                // avg = param + keep·(avg − param), in place: no temporary of the parameter's size
+                p[1].subi(p[0]).muli(keep).addi(p[0]);
             }
         } finally {
             JniUtils.setGradMode(grad);

@@ -45,4 +45,27 @@ class AdamTest {
             assertThat(s.w.getGradient().getFloat(0)).isEqualTo(0f);
         }
     }
+
+    @Test
+    void withBeta1ZeroTheStepIsTheGradientOverItsRmsAndNoFirstMomentIsKept() {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Scalar s = new Scalar(manager, 1f);
+            Adam adam = new Adam(s, 0.01f, 0f, 0.99f, 1e-8f, 0.5f);
+            double w = 1, v = 0;
+            for (int t = 1; t <= 3; t++) {
+                try (NDManager step = manager.newSubManager();
+                     GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    gc.backward(s.w.mul(s.w).mul(3)); // dL/dw = 6w
+                }
+                double g = 6 * w + 0.5 * w; // plus the L2 term
+                v = 0.99 * v + 0.01 * g * g;
+                w -= 0.01 * Math.sqrt(1 - Math.pow(0.99, t)) * g / (Math.sqrt(v) + 1e-8);
+                adam.step();
+                assertThat((double) s.w.getFloat(0)).isCloseTo(w, within(1e-6));
+            }
+            assertThat(adam.state()).containsOnlyKeys("v.w");
+            assertThat((double) adam.state().get("v.w").getFloat(0)).isCloseTo(v, within(1e-5 * v));
+            assertThat(s.w.getGradient().getFloat(0)).isEqualTo(0f);
+        }
+    }
 }
