@@ -2,6 +2,7 @@ package org.fewgen.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import org.fewgen.gan.ConvKind;
 import org.fewgen.nn.FlopCounter;
 import org.fewgen.train.FastGanNetworks;
@@ -10,7 +11,11 @@ import org.fewgen.train.NetworkFactory;
 import org.fewgen.train.Phase;
 import org.fewgen.train.TrainConfig;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,9 +54,13 @@ public final class GanBenchmark {
      * @param backbone feature network name
      * @param seed seed of weights and data
      * @param countFlops whether to run the FLOP-counting step
+     * @param dInput feature-network input side of D for images smaller than it (224 as the reference)
+     * @param profileDir where to write a libtorch profiler trace of one extra, untimed step per
+     *     configuration ({@code profile-<res>x<batch>-<generator>.json}), or null for none
      */
     public record Options(List<Size> sizes, List<ConvKind> generators, int steps, int warmup, int ngf, ConvKind dConv,
-                          String backbone, long seed, boolean countFlops) {
+                          String backbone, long seed, boolean countFlops, int dInput, Path profileDir) {
+
         public Options {
             if (sizes.isEmpty() || generators.isEmpty()) {
                 throw new IllegalArgumentException("nothing to benchmark: no sizes or no generators");
@@ -200,7 +209,7 @@ public final class GanBenchmark {
             for (ConvKind g : o.generators()) {
                 TrainConfig c = TrainConfig.builder().data("random").out("-").resolution(size.resolution())
                         .batch(size.batch()).generator(g).dConv(o.dConv()).ngf(o.ngf()).backbone(o.backbone())
-                        .seed(o.seed()).device(device.toString()).kimg(1).build();
+                        .dInput(o.dInput()).seed(o.seed()).device(device.toString()).kimg(1).build();
                 log.accept(String.format("%s: %d untimed + %d timed steps...", label(size, g),
                         (o.countFlops() ? 1 : 0) + o.warmup(), o.steps()));
                 ConfigResult r = runOne(c, o, device, factory, memory);
@@ -264,8 +273,33 @@ public final class GanBenchmark {
                     skipped++;
                 }
             }
-            return new ConfigResult(c.resolution(), c.batch(), c.generator(), c.dConv(), c.ngf(), gParams, dTrainable,
-                    times, cpu, baseline, memory.peakBytes(), flops, clock.meanMillis(), skipped);
+            ConfigResult result = new ConfigResult(c.resolution(), c.batch(), c.generator(), c.dConv(), c.ngf(), gParams,
+                    dTrainable, times, cpu, baseline, memory.peakBytes(), flops, clock.meanMillis(), skipped);
+            if (o.profileDir() != null) {
+                profileOneStep(trainer, data, o.profileDir().resolve(String.format(java.util.Locale.ROOT,
+                        "profile-%dx%d-%s.json", c.resolution(), c.batch(), c.generator().name().toLowerCase(java.util.Locale.ROOT))));
+            }
+            return result;
+        }
+    }
+
+    /**
+     * Runs one more step under libtorch's autograd profiler and writes its trace (Chrome trace
+     * format: chrome://tracing or ui.perfetto.dev), with input shapes; after the timed steps, so
+     * the profiler's overhead never reaches the table.
+     */
+    private static void profileOneStep(GanTrainer trainer, RandomTrainingData data, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("--profile: cannot create " + file.getParent(), e);
+        }
+        trainer.setPhaseTimer(null);
+        JniUtils.startProfile(false, true, false);
+        try {
+            trainer.trainStep(data, false);
+        } finally {
+            JniUtils.stopProfile(file.toString());
         }
     }
 

@@ -62,6 +62,15 @@ public final class BenchGanCommand implements Callable<Integer> {
             description = "feature network of D (default: ${DEFAULT-VALUE})")
     String backbone;
 
+    @Option(names = "--d-input", paramLabel = "S", defaultValue = "224",
+            description = "images smaller than S are resized to SxS before D's feature network (default: ${DEFAULT-VALUE})")
+    int dInput;
+
+    @Option(names = "--profile", paramLabel = "DIR",
+            description = "also profile one extra step per configuration with libtorch's profiler and write its trace"
+                    + " to DIR/profile-<res>x<batch>-<generator>.json (Chrome trace format)")
+    java.nio.file.Path profile;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device;
 
@@ -83,7 +92,7 @@ public final class BenchGanCommand implements Callable<Integer> {
     boolean flops;
 
     @Option(names = "--peak-gflops", paramLabel = "X",
-            description = "the machine's peak GFLOP/s for '% of peak' (default: measured with a large 3×3 convolution)")
+            description = "the machine's peak GFLOP/s for '%% of peak' (default: measured with a large 3×3 convolution)")
     Double peakGflops;
 
     /** The full command line, for the report; set by tests or the launcher. */
@@ -103,7 +112,7 @@ public final class BenchGanCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--peak-gflops must be positive, not " + peakGflops);
         }
         GanBenchmark.Options options = new GanBenchmark.Options(points, kinds, steps, warmup, ngf,
-                convKind(dConv, "--d-conv"), backbone, seed, flops);
+                convKind(dConv, "--d-conv"), backbone, seed, flops, dInput, profile);
         Device d = Devices.choose(device); // loads the engine, which the thread setting needs
         // libtorch's own default is the number of physical cores, and DJL only changes it when
         // -Dai.djl.pytorch.num_threads is set; set it explicitly so the report states what ran

@@ -78,6 +78,24 @@ class BenchGanCommandTest {
     }
 
     @Test
+    void profileWritesATraceOfOneStepWithTheConvolutions(@TempDir Path dir) throws Exception {
+        Result r = run("bench", "gan", "--sizes", "64x2", "--generator", "dsc", "--ngf", "8", "--steps", "1",
+                "--warmup", "0", "--no-flops", "--device", "cpu", "--peak-gflops", "100", "--d-input", "128",
+                "--profile", dir.resolve("prof").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        Path trace = dir.resolve("prof/profile-64x2-dsc.json");
+        // libtorch writes the Chrome trace as a bare array of complete ("X") events
+        JsonArray events = JsonParser.parseString(Files.readString(trace)).getAsJsonArray();
+        assertThat(events.size()).isGreaterThan(100);
+        boolean conv = false;
+        for (var e : events) {
+            JsonObject o = e.getAsJsonObject();
+            conv |= o.has("name") && o.get("name").getAsString().equals("aten::convolution");
+        }
+        assertThat(conv).as("the trace records aten::convolution").isTrue();
+    }
+
+    @Test
     void badSizeAndGeneratorAreOneLineErrorsNamingTheOption() {
         Result sizes = run("bench", "gan", "--sizes", "64by8", "--device", "cpu");
         assertThat(sizes.code()).isEqualTo(2);
