@@ -157,6 +157,8 @@ def run_one(args, res, batch, kind):
         with torch.autograd.profiler.profile(record_shapes=True) as prof:
             step()
         prof.export_chrome_trace(os.path.join(args.profile, f"reference-{res}x{batch}-{kind}.json"))
+        with open(os.path.join(args.profile, f"reference-{res}x{batch}-{kind}.txt"), "w") as f:
+            f.write(prof.key_averages(group_by_input_shape=True).table(sort_by="self_cpu_time_total", row_limit=80))
     g_params = sum(p.numel() for p in G.parameters())
     d_params = sum(p.numel() for p in D.discriminator.parameters())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

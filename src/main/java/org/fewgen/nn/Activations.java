@@ -1,6 +1,7 @@
 package org.fewgen.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.jni.JniUtils;
 
 /** Stateless activations used by the GAN blocks, as {@link Layer}s and static functions. */
@@ -18,10 +19,10 @@ public final class Activations {
         if (c2 % 2 != 0) {
             throw new IllegalArgumentException("GLU needs an even channel count, got " + x.getShape());
         }
-        long c = c2 / 2;
-        NDArray value = JniUtils.slice(Tensors.pt(x), 1, 0, c, 1);
-        NDArray gate = JniUtils.sigmoid(JniUtils.slice(Tensors.pt(x), 1, c, c2, 1));
-        return value.mul(gate);
+        // split rather than two slices: its backward concatenates the two halves' gradients in
+        // one pass, where a slice's backward zero-fills a full-size tensor for each half
+        NDList halves = x.split(2, 1);
+        return halves.get(0).mul(JniUtils.sigmoid(Tensors.pt(halves.get(1))));
     }
 
     /** Swish / SiLU: {@code x·sigmoid(x)}, any shape. */

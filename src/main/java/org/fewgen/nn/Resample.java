@@ -17,16 +17,27 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 public final class Resample {
 
-    // libtorch interpolation modes as DJL's native code numbers them
-    private static final int NEAREST = 0;
-
     private Resample() {
     }
 
-    /** Nearest-neighbour ×2 upsampling, {@code (N, C, H, W) → (N, C, 2H, 2W)}. */
+    /**
+     * Nearest-neighbour ×2 upsampling, {@code (N, C, H, W) → (N, C, 2H, 2W)}. libtorch's
+     * {@code upsample_nearest2d} as DJL reaches it allocates its output in an unusual layout and
+     * copies it back element by element. Measured here on an (8, 256, 32, 32) map, forward and
+     * backward: upsample 116 + 29 ms, a broadcast of each pixel over a 2×2 block 14 + 89 ms,
+     * {@code repeat} along H and W 17 + 59 ms. So: the broadcast where no gradient is recorded
+     * (the D phase's fakes, sampling), {@code repeat} where one is. All give identical values.
+     */
     public static NDArray nearest2x(NDArray x) {
+        if (JniUtils.isGradMode()) {
+            return x.repeat(2, 2).repeat(3, 2);
+        }
         Shape s = x.getShape();
-        return JniUtils.interpolate(Tensors.pt(x), new long[] {s.get(2) * 2, s.get(3) * 2}, NEAREST, false);
+        long n = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        return x.reshape(n, c, h, 1, w, 1).broadcast(new Shape(n, c, h, 2, w, 2)).reshape(n, c, 2 * h, 2 * w);
     }
 
     /**

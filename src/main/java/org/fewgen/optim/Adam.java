@@ -101,7 +101,7 @@ public final class Adam {
                 g.addi(decay);
             }
         }
-        try (NDArray g2 = g.square()) {
+        try (NDArray g2 = g.mul(g)) {
             v.muli(beta2).addi(g2.muli(1 - beta2));
         }
         if (m != null) {

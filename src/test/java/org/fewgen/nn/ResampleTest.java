@@ -19,6 +19,17 @@ class ResampleTest {
             NDArray x = m.create(new float[] {0, 1, 2, 3}, new Shape(1, 1, 2, 2));
             assertThat(Resample.nearest2x(x).toFloatArray())
                     .containsExactly(0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 3, 3, 2, 2, 3, 3);
+            // the path taken while autograd records (repeat) gives the same values as the other
+            NDArray maps = m.randomNormal(new Shape(2, 3, 5, 4));
+            float[] noGrad = Tensors.noGrad(() -> Resample.nearest2x(maps)).toFloatArray();
+            boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
+            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            try {
+                assertThat(Resample.nearest2x(maps).toFloatArray()).containsExactly(noGrad);
+            } finally {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+            }
+            assertThat(Resample.nearest2x(maps).getShape()).isEqualTo(new Shape(2, 3, 10, 8));
             NDArray row = m.create(new float[] {0, 1}, new Shape(1, 1, 1, 2));
             // align_corners=true: the corner samples stay put, 0 1/3 2/3 1
             float[] aligned = Resample.bilinear(row, 1, 4, true).toFloatArray();
