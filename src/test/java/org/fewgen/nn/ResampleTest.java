@@ -19,17 +19,18 @@ class ResampleTest {
             NDArray x = m.create(new float[] {0, 1, 2, 3}, new Shape(1, 1, 2, 2));
             assertThat(Resample.nearest2x(x).toFloatArray())
                     .containsExactly(0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 3, 3, 2, 2, 3, 3);
-            // the path taken while autograd records (repeat) gives the same values as the other
-            NDArray maps = m.randomNormal(new Shape(2, 3, 5, 4));
-            float[] noGrad = Tensors.noGrad(() -> Resample.nearest2x(maps)).toFloatArray();
-            boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
-            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
-            try {
-                assertThat(Resample.nearest2x(maps).toFloatArray()).containsExactly(noGrad);
-            } finally {
-                ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+            // both forms (repeat below 64², libtorch's kernel from 64²) copy each pixel to a 2×2 block
+            for (int side : new int[] {Resample.NEAREST_KERNEL_FROM - 1, Resample.NEAREST_KERNEL_FROM}) {
+                NDArray maps = m.randomNormal(new Shape(2, 3, side, side));
+                NDArray up = Resample.nearest2x(maps);
+                assertThat(up.getShape()).isEqualTo(new Shape(2, 3, 2 * side, 2 * side));
+                for (int dy = 0; dy < 2; dy++) {
+                    for (int dx = 0; dx < 2; dx++) {
+                        NDArray block = up.get(":, :, " + dy + "::2, " + dx + "::2");
+                        assertThat(block.toFloatArray()).containsExactly(maps.toFloatArray());
+                    }
+                }
             }
-            assertThat(Resample.nearest2x(maps).getShape()).isEqualTo(new Shape(2, 3, 10, 8));
             NDArray row = m.create(new float[] {0, 1}, new Shape(1, 1, 1, 2));
             // align_corners=true: the corner samples stay put, 0 1/3 2/3 1
             float[] aligned = Resample.bilinear(row, 1, 4, true).toFloatArray();
