@@ -198,6 +198,7 @@ def main():
     p.add_argument("--json", help="also write the results as JSON")
     p.add_argument("--fewgen-json", help="a `fewgen bench gan --json` file of the same sizes: print fewgen/reference ratios")
     p.add_argument("--profile", help="write a torch profiler trace of one extra step per configuration to this folder")
+    p.add_argument("--from-json", help="print the tables for earlier results (a list written by --json) instead of running")
     p.add_argument("--one", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.one:
@@ -207,7 +208,13 @@ def main():
     results = []
     print("| res | batch | G | ms/step median | min-max | peak RSS MiB | G params | D trainable params |")
     print("|---|---|---|---|---|---|---|---|")
-    for size in args.sizes.split(","):
+    if args.from_json:
+        with open(args.from_json) as f:
+            results = json.load(f)
+        for r in results:
+            print(f"| {r['res']} | {r['batch']} | {r['generator']} | {r['median_ms']:.0f} | {r['min_ms']:.0f}-{r['max_ms']:.0f} | "
+                  f"{r['peak_rss_mib']:.0f} | {r['g_params']:,} | {r['d_trainable_params']:,} |")
+    for size in ([] if args.from_json else args.sizes.split(",")):
         res, batch = size.split("x")
         for kind in args.generator.split(","):
             cmd = [sys.executable, __file__, "--repo", args.repo, "--steps", str(args.steps), "--warmup",
@@ -223,11 +230,12 @@ def main():
             results.append(r)
             print(f"| {res} | {batch} | {kind} | {r['median_ms']:.0f} | {r['min_ms']:.0f}-{r['max_ms']:.0f} | "
                   f"{r['peak_rss_mib']:.0f} | {r['g_params']:,} | {r['d_trainable_params']:,} |", flush=True)
+    with_phases = [r for r in results if "phase_mean_ms" in r]
+    names = list(with_phases[0]["phase_mean_ms"]) if with_phases else []
     print()
-    names = list(results[0]["phase_mean_ms"])
     print("| res | batch | G | " + " | ".join(names) + " |")
     print("|---|---|---|" + "---|" * len(names))
-    for r in results:
+    for r in with_phases:
         print(f"| {r['res']} | {r['batch']} | {r['generator']} | "
               + " | ".join(f"{r['phase_mean_ms'][n]:.0f}" for n in names) + " |")
     if args.fewgen_json:

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import org.fewgen.gan.ConvKind;
+import org.fewgen.gan.DiffAugment;
 import org.fewgen.gan.DiscriminatorConfig;
 
 import java.nio.charset.StandardCharsets;
@@ -149,6 +150,7 @@ public record TrainConfig(
         DiscriminatorConfig.checkFeatureInputSize(dInput);
         device = device == null ? "auto" : device;
         augPolicy = augPolicy == null ? DEFAULT_AUG_POLICY : augPolicy;
+        DiffAugment.parsePolicy(augPolicy); // fails naming the unknown operation
     }
 
     /** The reference EMA half-life for a batch size: {@code batch·10/32} kimg. */

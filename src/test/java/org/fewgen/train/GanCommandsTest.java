@@ -60,6 +60,22 @@ class GanCommandsTest {
     }
 
     @Test
+    void augmentationPolicyAndLearningRateReachTheConfig() {
+        Outcome o = run("gan", "train", "--data", "builtin:shapes", "--aug", "none", "--lr", "1e-3", "--d-input", "160",
+                "--dry-run");
+        assertThat(o.code()).as(o.err()).isZero();
+        TrainConfig c = TrainConfig.fromJson(o.out());
+        assertThat(c.diffAugment()).isFalse();
+        assertThat(c.lr()).isEqualTo(1e-3);
+        assertThat(c.dInput()).isEqualTo(160);
+        TrainConfig t = TrainConfig.fromJson(run("gan", "train", "--data", "x", "--aug", "translation", "--dry-run").out());
+        assertThat(t.diffAugment()).isTrue();
+        assertThat(t.augPolicy()).isEqualTo("translation");
+        assertThat(run("gan", "train", "--data", "x", "--aug", "color,blur", "--dry-run").err())
+                .startsWith("fewgen: error: augmentation policy 'color,blur': unknown operation 'blur'");
+    }
+
+    @Test
     void demoRunsItsConfigurationAndSaysWhereEverythingIs() throws Exception {
         Outcome o = run("demo", "--kimg", "0.016", "--out", tmp.toString());
         assertThat(o.code()).as(o.err()).isZero();
