@@ -161,12 +161,12 @@ public class ProjectedDiscriminator extends Module {
         if (s.get(2) < side || s.get(3) < side) {
             NDArray small = x;
             x = Tensors.scoped(() -> Resample.bilinear(small, side, side, false));
-            releaseUnlessInput(small, images);
+            Tensors.release(small, images);
             report(observer, "resize", x);
         }
         NDArray input = x;
         NDArray[] stages = features.stages(input);
-        releaseUnlessInput(input, images);
+        Tensors.release(input, images);
         for (int k = 0; k < stages.length; k++) {
             report(observer, "feature_network.pretrained[" + k + "]", stages[k]);
         }
@@ -179,12 +179,6 @@ public class ProjectedDiscriminator extends Module {
         Tensors.releaseAll(projected, logits);
         report(observer, "logits", logits);
         return logits;
-    }
-
-    private static void releaseUnlessInput(NDArray x, NDArray input) {
-        if (x != input) {
-            x.close();
-        }
     }
 
     private static void report(BiConsumer<String, NDArray> observer, String name, NDArray x) {
