@@ -80,14 +80,7 @@ public final class Tensors {
      * peak memory and makes each step touch fresh memory instead of reusing warm blocks.
      */
     public static NDArray scoped(java.util.function.Supplier<NDArray> body) {
-        NDArray out;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            out = body.get();
-            NDScope.unregister(out);
-        }
-        NDScope.register(out);
-        return out;
+        return scopedAll(() -> new NDArray[] {body.get()})[0];
     }
 
     /** {@link #scoped(java.util.function.Supplier)} for a body that returns several arrays. */
@@ -122,9 +115,7 @@ public final class Tensors {
      * last step of a chain of layers, where the array between two layers is needed by neither.
      */
     public static void release(NDArray intermediate, NDArray keep) {
-        if (intermediate != keep) {
-            intermediate.close();
-        }
+        releaseAll(new NDArray[] {intermediate}, keep);
     }
 
     /** The PyTorch-engine array behind {@code x}, for calls into {@link JniUtils}. */

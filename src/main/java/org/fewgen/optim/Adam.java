@@ -76,9 +76,7 @@ public final class Adam {
     public void step() {
         step++;
         float correction = (float) (lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step)));
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
+        Tensors.noGrad(() -> {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 NDArray p = e.getValue();
                 if (!p.hasGradient()) {
@@ -89,9 +87,8 @@ public final class Adam {
                     JniUtils.zeroGrad(Tensors.pt(p));
                 }
             }
-        } finally {
-            JniUtils.setGradMode(grad);
-        }
+            return null;
+        });
     }
 
     /** One parameter's update; {@code g} (a handle on the gradient's storage) is used as scratch. */

@@ -1,8 +1,6 @@
 package org.fewgen.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
-import ai.djl.pytorch.jni.JniUtils;
 import org.fewgen.nn.Module;
 import org.fewgen.nn.Tensors;
 
@@ -53,18 +51,14 @@ public final class Ema {
 
     /** One EMA update with decay {@code beta}. */
     public void update(double beta) {
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            float keep = (float) beta;
+        float keep = (float) beta;
+        Tensors.noGrad(() -> {
             for (NDArray[] p : paramPairs) {
                 // avg = param + keep·(avg − param), in place: no temporary of the parameter's size
                 p[1].subi(p[0]).muli(keep).addi(p[0]);
             }
-        } finally {
-            JniUtils.setGradMode(grad);
-        }
+            return null;
+        });
         copyBuffers();
     }
 
