@@ -76,7 +76,8 @@ public final class BenchReport {
             sb.append(" (").append(machine.gpu()).append(')');
         }
         sb.append('\n');
-        sb.append("engine: ").append(machine.engine()).append(", Java ").append(machine.java()).append('\n');
+        sb.append("engine: ").append(machine.engine()).append(", Java ").append(machine.java()).append("; malloc: ")
+                .append(machine.malloc()).append('\n');
         sb.append(String.format(Locale.ROOT, "peak: %.0f GFLOP/s (%s)%n", peakGflops, peakSource));
         return sb.toString();
     }
@@ -180,6 +181,7 @@ public final class BenchReport {
         m.addProperty("gpu", machine.gpu());
         m.addProperty("engine", machine.engine());
         m.addProperty("java", machine.java());
+        m.addProperty("malloc", machine.malloc());
         root.add("machine", m);
         root.addProperty("peak_gflops", peakGflops);
         root.addProperty("peak_source", peakSource);

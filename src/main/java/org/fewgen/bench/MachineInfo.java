@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.cuda.CudaUtils;
+import org.fewgen.util.NativeMalloc;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,11 +12,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * Where a benchmark ran: CPU model, cores, libtorch's thread counts, device, versions, date and
- * the command line, so that numbers can be compared only with numbers from the same setting.
+ * Where a benchmark ran: CPU model, cores, libtorch's thread counts, device, versions, malloc's
+ * settings (on a CPU they change step times by up to 2×), date and the command line, so that
+ * numbers can be compared only with numbers from the same setting.
  */
 public record MachineInfo(String cpuModel, int cores, int torchIntraOpThreads, int torchInterOpThreads,
-                          String device, String gpu, String engine, String java, String date, String commandLine) {
+                          String device, String gpu, String engine, String java, String malloc, String date,
+                          String commandLine) {
 
     public static MachineInfo describe(Device device, String commandLine) {
         String gpu = "";
@@ -30,7 +33,7 @@ public record MachineInfo(String cpuModel, int cores, int torchIntraOpThreads, i
         return new MachineInfo(readCpuModel(), Runtime.getRuntime().availableProcessors(), JniUtils.getNumThreads(),
                 JniUtils.getNumInteropThreads(), device.toString(), gpu,
                 "DJL " + Engine.getDjlVersion() + ", PyTorch " + Engine.getEngine("PyTorch").getVersion(),
-                System.getProperty("java.version"), Instant.now().toString(), commandLine);
+                System.getProperty("java.version"), NativeMalloc.describe(), Instant.now().toString(), commandLine);
     }
 
     /** The first {@code model name} line of {@code /proc/cpuinfo}, or the JVM's architecture. */

@@ -7,6 +7,7 @@ import org.fewgen.bench.GanBenchmark.Size;
 import org.fewgen.bench.BenchReport;
 import org.fewgen.gan.ConvKind;
 import org.fewgen.util.Devices;
+import org.fewgen.util.NativeMalloc;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -118,6 +119,10 @@ public final class BenchGanCommand implements Callable<Integer> {
         // -Dai.djl.pytorch.num_threads is set; set it explicitly so the report states what ran
         JniUtils.setNumThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
         var out = spec.commandLine().getOut();
+        String mallocHint = d.isGpu() ? null : NativeMalloc.hint();
+        if (mallocHint != null) {
+            out.println(mallocHint);
+        }
         BenchReport report = GanBenchmark.measure(options, d, peakGflops, commandLine(), line -> {
             out.println(line);
             out.flush();

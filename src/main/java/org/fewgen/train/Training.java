@@ -5,6 +5,7 @@ import org.fewgen.data.ImageSet;
 import org.fewgen.data.ImageSources;
 import org.fewgen.data.Transform;
 import org.fewgen.util.Devices;
+import org.fewgen.util.NativeMalloc;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,6 +43,10 @@ public final class Training {
         out.printf(Locale.ROOT, "training: %s generator, ngf %d, batch %d, %.3f kimg (%d steps) on %s%n",
                 config.generator().name().toLowerCase(Locale.ROOT), config.ngf(), config.batch(), config.kimg(),
                 config.totalSteps(), device);
+        String mallocHint = device.isGpu() ? null : NativeMalloc.hint();
+        if (mallocHint != null) {
+            out.println(mallocHint);
+        }
         TrainingRun.Options options = new TrainingRun.Options().progress(Progress.auto(out)).commandLine(commandLine);
         try (ImageSetData data = new ImageSetData(set, config.batch(), config.mirror(), config.seed());
              FidMonitor monitor = fid == null ? null : new FidMonitor(fid, set, device, config.batch(), out)) {

@@ -49,6 +49,10 @@ class BenchGanCommandTest {
         assertThat(root.getAsJsonObject("machine").get("torch_intra_op_threads").getAsInt())
                 .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(root.get("peak_gflops").getAsDouble()).isEqualTo(100.0);
+        // the test runner sets malloc as the launcher does; the report says so
+        assertThat(root.getAsJsonObject("machine").get("malloc").getAsString())
+                .isEqualTo("GLIBC_TUNABLES=" + System.getenv("GLIBC_TUNABLES"));
+        assertThat(out).contains("; malloc: GLIBC_TUNABLES=");
         JsonArray configs = root.getAsJsonArray("configurations");
         assertThat(configs).hasSize(2);
         long[] gParams = new long[2];
