@@ -22,26 +22,45 @@ public final class Resample {
 
     /**
      * Nearest-neighbour ×2 upsampling, {@code (N, C, H, W) → (N, C, 2H, 2W)}, by whichever of two
-     * exact forms is faster for the map's size. Forward + backward on this machine (2026-11-25):
+     * exact forms is faster for the map's size. Forward + backward of {@code sum(up(x)·g)} on this
+     * machine (2026-11-26, best of 5, with fewgen's malloc settings):
      *
      * <pre>
-     * map                 upsample_nearest2d   repeat along H and W
-     * (8, 256, 32, 32)    107 + 27 ms          15 + 66 ms
-     * (16, 256, 32, 32)   213 + 54 ms          46 + 167 ms
-     * (4, 256, 64, 64)     20 + 60 ms          45 + 149 ms
-     * (4, 128, 128, 128)   41 + 135 ms         74 + 264 ms
+     * map                 upsample_nearest2d   repeat along H and W   W by matrix, H by broadcast
+     * (16, 256, 32, 32)   104 ms               141 ms                  45 ms
+     * (16, 128, 64, 64)    86 ms               267 ms                  90 ms
+     * (4, 64, 128, 128)    49 ms               133 ms                  62 ms
      * </pre>
      *
-     * libtorch's kernel, as DJL reaches it, sometimes writes its output through a slow copy on
-     * maps up to 32² (first two rows); {@code repeat}'s backward sums over a size-2 innermost axis,
-     * which is slow on large maps. The choice depends on the shape only, so a run is reproducible.
+     * libtorch's kernel, as DJL reaches it, writes its output through a slow copy on maps up to
+     * 32²; {@code repeat}'s backward sums over a size-2 innermost axis, which libtorch does slowly.
+     * Below 64² the W axis is therefore doubled by a product with a constant 0/1 matrix
+     * {@code (W, 2W)} (each output is one input times 1 plus zeros, so values are exact; its
+     * backward is one matrix product) and the H axis by a broadcast, whose backward sums two
+     * contiguous rows. The choice depends on the shape only, so a run is reproducible.
      */
     public static NDArray nearest2x(NDArray x) {
         Shape s = x.getShape();
-        if (s.get(2) < NEAREST_KERNEL_FROM || s.get(3) < NEAREST_KERNEL_FROM) {
-            return x.repeat(2, 2).repeat(3, 2);
+        long n = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        if (h < NEAREST_KERNEL_FROM || w < NEAREST_KERNEL_FROM) {
+            NDArray wide = x.matMul(doublingMatrix(x, Math.toIntExact(w)));
+            return wide.reshape(n, c, h, 1, 2 * w).broadcast(new Shape(n, c, h, 2, 2 * w)).reshape(n, c, 2 * h, 2 * w);
         }
-        return JniUtils.interpolate(Tensors.pt(x), new long[] {s.get(2) * 2, s.get(3) * 2}, NEAREST, false);
+        return JniUtils.interpolate(Tensors.pt(x), new long[] {h * 2, w * 2}, NEAREST, false);
+    }
+
+    /** {@code (w, 2w)} with ones at {@code (i, 2i)} and {@code (i, 2i + 1)}, in x's type and device. */
+    private static NDArray doublingMatrix(NDArray x, int w) {
+        float[] e = new float[w * 2 * w];
+        for (int i = 0; i < w; i++) {
+            e[i * 2 * w + 2 * i] = 1;
+            e[i * 2 * w + 2 * i + 1] = 1;
+        }
+        NDArray m = Tensors.fromHost(x.getManager(), e, new Shape(w, 2L * w), x.getDevice());
+        return x.getDataType() == m.getDataType() ? m : m.toType(x.getDataType(), false);
     }
 
     /** Map side from which {@link #nearest2x} uses libtorch's upsampling kernel. */

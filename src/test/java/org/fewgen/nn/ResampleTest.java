@@ -1,9 +1,11 @@
 package org.fewgen.nn;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,17 +21,28 @@ class ResampleTest {
             NDArray x = m.create(new float[] {0, 1, 2, 3}, new Shape(1, 1, 2, 2));
             assertThat(Resample.nearest2x(x).toFloatArray())
                     .containsExactly(0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 3, 3, 2, 2, 3, 3);
-            // both forms (repeat below 64², libtorch's kernel from 64²) copy each pixel to a 2×2 block
+            // both forms (matrix and broadcast below 64², libtorch's kernel from 64²) copy each pixel
+            // to a 2×2 block, and the gradient of each pixel is the sum over its block
             for (int side : new int[] {Resample.NEAREST_KERNEL_FROM - 1, Resample.NEAREST_KERNEL_FROM}) {
                 NDArray maps = m.randomNormal(new Shape(2, 3, side, side));
-                NDArray up = Resample.nearest2x(maps);
+                maps.setRequiresGradient(true);
+                NDArray g = m.randomNormal(new Shape(2, 3, 2 * side, 2 * side));
+                NDArray up;
+                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    up = Resample.nearest2x(maps);
+                    gc.backward(up.mul(g).sum());
+                }
                 assertThat(up.getShape()).isEqualTo(new Shape(2, 3, 2 * side, 2 * side));
+                NDArray blockSums = m.zeros(maps.getShape());
                 for (int dy = 0; dy < 2; dy++) {
                     for (int dx = 0; dx < 2; dx++) {
                         NDArray block = up.get(":, :, " + dy + "::2, " + dx + "::2");
-                        assertThat(block.toFloatArray()).containsExactly(maps.toFloatArray());
+                        assertThat(block.toFloatArray()).containsExactly(maps.stopGradient().toFloatArray());
+                        blockSums = blockSums.add(g.get(":, :, " + dy + "::2, " + dx + "::2"));
                     }
                 }
+                assertThat(maps.getGradient().toFloatArray()).as("gradient at side %d", side)
+                        .containsExactly(blockSums.toFloatArray(), within(1e-5f));
             }
             NDArray row = m.create(new float[] {0, 1}, new Shape(1, 1, 1, 2));
             // align_corners=true: the corner samples stay put, 0 1/3 2/3 1
