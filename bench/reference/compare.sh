@@ -6,6 +6,10 @@
 #   apt-get install python3-torch python3-torchvision     # PyTorch 1.13 (Debian 12)
 #   git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
 #   bench/reference/compare.sh /tmp/projected-gan /tmp/compare 64x8,64x16,256x4 8
+#
+# malloc: fewgen runs through its launcher, which sets GLIBC_TUNABLES (NativeMalloc.java); the
+# reference runs with glibc's defaults, as `python train.py` does, unless REFERENCE_GLIBC_TUNABLES
+# gives it a setting (e.g. fewgen's, to see what the same change does for PyTorch).
 set -euo pipefail
 repo=${1:?usage: compare.sh PROJECTED_GAN_CHECKOUT OUT_DIR [SIZES] [STEPS]}
 out=${2:?usage: compare.sh PROJECTED_GAN_CHECKOUT OUT_DIR [SIZES] [STEPS]}
@@ -18,7 +22,8 @@ mkdir -p "$out"
 for size in ${sizes//,/ }; do
   for g in conv dsc; do
     echo "== $size $g: reference" >&2
-    "$python" "$here/projected_gan_step.py" --repo "$repo" --sizes "$size" --generator "$g" --steps "$steps" \
+    env -u GLIBC_TUNABLES ${REFERENCE_GLIBC_TUNABLES:+GLIBC_TUNABLES=$REFERENCE_GLIBC_TUNABLES} \
+      "$python" "$here/projected_gan_step.py" --repo "$repo" --sizes "$size" --generator "$g" --steps "$steps" \
       --warmup 2 --json "$out/reference-$size-$g.json" > "$out/reference-$size-$g.log"
     echo "== $size $g: fewgen" >&2
     "$root/fewgen" bench gan --sizes "$size" --generator "$g" --steps "$steps" --warmup 2 --no-flops \

@@ -165,6 +165,7 @@ def run_one(args, res, batch, kind):
     return dict(res=res, batch=batch, generator=kind, median_ms=statistics.median(times), min_ms=min(times),
                 max_ms=max(times), steps=times, peak_rss_mib=peak, g_params=g_params, d_trainable_params=d_params,
                 threads=args.threads, torch=torch.__version__,
+                malloc=os.environ.get("GLIBC_TUNABLES") or "glibc defaults",
                 phase_mean_ms={k: statistics.mean(v) for k, v in phases.items()})
 
 
