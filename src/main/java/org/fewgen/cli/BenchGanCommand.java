@@ -119,7 +119,7 @@ public final class BenchGanCommand implements Callable<Integer> {
         // -Dai.djl.pytorch.num_threads is set; set it explicitly so the report states what ran
         JniUtils.setNumThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
         var out = spec.commandLine().getOut();
-        String mallocHint = d.isGpu() ? null : NativeMalloc.hint();
+        String mallocHint = NativeMalloc.hint(d);
         if (mallocHint != null) {
             out.println(mallocHint);
         }

@@ -43,7 +43,7 @@ public final class Training {
         out.printf(Locale.ROOT, "training: %s generator, ngf %d, batch %d, %.3f kimg (%d steps) on %s%n",
                 config.generator().name().toLowerCase(Locale.ROOT), config.ngf(), config.batch(), config.kimg(),
                 config.totalSteps(), device);
-        String mallocHint = device.isGpu() ? null : NativeMalloc.hint();
+        String mallocHint = NativeMalloc.hint(device);
         if (mallocHint != null) {
             out.println(mallocHint);
         }

@@ -1,5 +1,7 @@
 package org.fewgen.util;
 
+import ai.djl.Device;
+
 import java.util.Locale;
 
 /**
@@ -11,7 +13,7 @@ import java.util.Locale;
  * page-faults them all in again: on the 2-core VM of docs/benchmarks.md, 10 million minor faults
  * in six 256²/b4 steps and a third of the process's CPU time in the kernel. {@link #RECOMMENDED}
  * keeps one arena, never maps, and returns memory to the system only above 256 MiB of free space
- * at the top of the heap: the same step then runs 1.2–1.9× faster, at the price of a higher peak
+ * at the top of the heap: the same step then runs up to 1.9× faster, at the price of a higher peak
  * resident set (the heap cannot hand back holes below its top).
  *
  * <p>glibc reads {@code GLIBC_TUNABLES} only when a process starts, so the {@code fewgen}
@@ -33,13 +35,14 @@ public final class NativeMalloc {
     }
 
     /**
-     * A one-line hint when this is Linux and malloc runs with glibc's defaults, else null: a
-     * CPU user who started the JVM without the launcher loses a large part of each step to page faults.
+     * A one-line hint when tensors live on the CPU of a Linux process whose malloc runs with glibc's
+     * defaults, else null: a CPU user who started the JVM without the launcher loses a large part
+     * of each step to page faults (on a GPU the CUDA caching allocator holds the tensors).
      */
-    public static String hint() {
+    public static String hint(Device device) {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String t = System.getenv("GLIBC_TUNABLES");
-        if (!os.contains("linux") || (t != null && !t.isBlank())) {
+        if (device.isGpu() || !os.contains("linux") || (t != null && !t.isBlank())) {
             return null;
         }
         return "note: malloc runs with glibc's defaults, which page-fault every large tensor in again each step; "

@@ -1,5 +1,6 @@
 package org.fewgen.util;
 
+import ai.djl.Device;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ class NativeMallocTest {
         // surefire starts the test JVM with the recommended settings
         assertThat(System.getenv("GLIBC_TUNABLES")).isEqualTo(NativeMalloc.RECOMMENDED);
         assertThat(NativeMalloc.describe()).isEqualTo("GLIBC_TUNABLES=" + NativeMalloc.RECOMMENDED);
-        assertThat(NativeMalloc.hint()).isNull();
+        assertThat(NativeMalloc.hint(Device.cpu())).isNull();
     }
 
     @Test
