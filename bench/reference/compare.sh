@@ -5,44 +5,50 @@
 #
 #   apt-get install python3-torch python3-torchvision     # PyTorch 1.13 (Debian 12)
 #   git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
-#   bench/reference/compare.sh /tmp/projected-gan /tmp/compare 64x8,64x16,256x4 8
+#   bench/reference/compare.sh /tmp/projected-gan /tmp/compare 64x8,64x16,256x4 6 3
+#
+# ROUNDS (the fifth argument, default 1) repeats the whole alternation; each round swaps which of
+# the two runs first, and the summary gives every round's fewgen/reference ratio and their median.
+# On a shared VM whose speed drifts by tens of percent within minutes, one round can put a single
+# configuration on either side of a target; the median over rounds, of ratios taken minutes apart
+# from each other, is what to compare.
 #
 # malloc: fewgen runs through its launcher, which sets GLIBC_TUNABLES (NativeMalloc.java); the
 # reference runs with glibc's defaults, as `python train.py` does, unless REFERENCE_GLIBC_TUNABLES
 # gives it a setting (e.g. fewgen's, to see what the same change does for PyTorch).
 set -euo pipefail
-repo=${1:?usage: compare.sh PROJECTED_GAN_CHECKOUT OUT_DIR [SIZES] [STEPS]}
-out=${2:?usage: compare.sh PROJECTED_GAN_CHECKOUT OUT_DIR [SIZES] [STEPS]}
+usage="usage: compare.sh PROJECTED_GAN_CHECKOUT OUT_DIR [SIZES] [STEPS] [ROUNDS]"
+repo=${1:?$usage}
+out=${2:?$usage}
 sizes=${3:-64x8,64x16,256x4}
 steps=${4:-8}
+rounds=${5:-1}
 python=${PYTHON:-/usr/bin/python3}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 mkdir -p "$out"
-for size in ${sizes//,/ }; do
-  for g in conv dsc; do
-    echo "== $size $g: reference" >&2
-    env -u GLIBC_TUNABLES ${REFERENCE_GLIBC_TUNABLES:+GLIBC_TUNABLES=$REFERENCE_GLIBC_TUNABLES} \
-      "$python" "$here/projected_gan_step.py" --repo "$repo" --sizes "$size" --generator "$g" --steps "$steps" \
-      --warmup 2 --json "$out/reference-$size-$g.json" > "$out/reference-$size-$g.log"
-    echo "== $size $g: fewgen" >&2
-    "$root/fewgen" bench gan --sizes "$size" --generator "$g" --steps "$steps" --warmup 2 --no-flops \
-      --json "$out/fewgen-$size-$g.json" > "$out/fewgen-$size-$g.log" 2>&1
+
+reference() {  # size generator round
+  echo "== round $3, $1 $2: reference" >&2
+  env -u GLIBC_TUNABLES ${REFERENCE_GLIBC_TUNABLES:+GLIBC_TUNABLES=$REFERENCE_GLIBC_TUNABLES} \
+    "$python" "$here/projected_gan_step.py" --repo "$repo" --sizes "$1" --generator "$2" --steps "$steps" \
+    --warmup 2 --json "$out/reference-$1-$2-r$3.json" > "$out/reference-$1-$2-r$3.log"
+}
+fewgen() {  # size generator round
+  echo "== round $3, $1 $2: fewgen" >&2
+  "$root/fewgen" bench gan --sizes "$1" --generator "$2" --steps "$steps" --warmup 2 --no-flops \
+    --json "$out/fewgen-$1-$2-r$3.json" > "$out/fewgen-$1-$2-r$3.log" 2>&1
+}
+
+for round in $(seq 1 "$rounds"); do
+  for size in ${sizes//,/ }; do
+    for g in conv dsc; do
+      if (( round % 2 == 1 )); then
+        reference "$size" "$g" "$round"; fewgen "$size" "$g" "$round"
+      else
+        fewgen "$size" "$g" "$round"; reference "$size" "$g" "$round"
+      fi
+    done
   done
 done
-"$python" - "$out" "$sizes" <<'PY'
-import json, sys
-out, sizes = sys.argv[1], sys.argv[2].split(",")
-ref, mine = [], None
-for size in sizes:
-    for g in ("conv", "dsc"):
-        ref += json.load(open(f"{out}/reference-{size}-{g}.json"))
-        doc = json.load(open(f"{out}/fewgen-{size}-{g}.json"))
-        if mine is None:
-            mine = doc
-        else:
-            mine["configurations"] += doc["configurations"]
-json.dump(ref, open(f"{out}/reference.json", "w"), indent=1)
-json.dump(mine, open(f"{out}/fewgen.json", "w"), indent=1)
-PY
-"$python" "$here/projected_gan_step.py" --repo "$repo" --from-json "$out/reference.json" --fewgen-json "$out/fewgen.json"
+"$python" "$here/compare_summary.py" "$out" "$sizes" "$rounds"

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Summarises the per-run JSON files that compare.sh writes into OUT_DIR.
+
+  python3 bench/reference/compare_summary.py OUT_DIR 64x8,64x16,256x4 ROUNDS
+
+Writes OUT_DIR/reference.json (a list, each entry tagged with its round) and OUT_DIR/fewgen.json
+(fewgen's JSON document with every round's configurations, tagged likewise), then prints one row
+per configuration: fewgen's and the reference's median step time over the rounds, every round's
+fewgen/reference time ratio, the median of those ratios, and the same for peak memory.
+"""
+import json
+import os
+import statistics
+import sys
+
+
+def load(out, sizes, rounds):
+    reference, fewgen = [], None
+    for rnd in range(1, rounds + 1):
+        for size in sizes:
+            for g in ("conv", "dsc"):
+                path = f"{out}/reference-{size}-{g}-r{rnd}.json"
+                with open(path) as f:
+                    for r in json.load(f):
+                        r["round"] = rnd
+                        reference.append(r)
+                path = f"{out}/fewgen-{size}-{g}-r{rnd}.json"
+                with open(path) as f:
+                    doc = json.load(f)
+                for c in doc["configurations"]:
+                    c["round"] = rnd
+                if fewgen is None:
+                    fewgen = doc
+                else:
+                    fewgen["configurations"] += doc["configurations"]
+    return reference, fewgen
+
+
+def write(path, value):
+    with open(path + ".tmp", "w") as f:
+        json.dump(value, f, indent=1)
+    os.replace(path + ".tmp", path)
+
+
+def summary_rows(reference, fewgen, sizes, rounds):
+    rows = []
+    for size in sizes:
+        res, batch = (int(v) for v in size.split("x"))
+        for g in ("conv", "dsc"):
+            pairs = []
+            for rnd in range(1, rounds + 1):
+                ref = [r for r in reference if (r["res"], r["batch"], r["generator"], r["round"]) == (res, batch, g, rnd)]
+                mine = [c for c in fewgen["configurations"]
+                        if (c["resolution"], c["batch"], c["generator"], c["round"]) == (res, batch, g, rnd)]
+                if not ref or not mine:
+                    sys.exit(f"compare_summary: round {rnd} of {size} {g} is missing a result")
+                pairs.append((mine[0], ref[0]))
+            rows.append(dict(
+                res=res, batch=batch, generator=g,
+                fewgen_ms=statistics.median(m["median_ms"] for m, _ in pairs),
+                reference_ms=statistics.median(r["median_ms"] for _, r in pairs),
+                time_ratios=[m["median_ms"] / r["median_ms"] for m, r in pairs],
+                fewgen_mib=statistics.median(m["peak_mib"] for m, _ in pairs),
+                reference_mib=statistics.median(r["peak_rss_mib"] for _, r in pairs),
+                memory_ratios=[m["peak_mib"] / r["peak_rss_mib"] for m, r in pairs]))
+    return rows
+
+
+def main():
+    out, sizes, rounds = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3])
+    reference, fewgen = load(out, sizes, rounds)
+    write(f"{out}/reference.json", reference)
+    write(f"{out}/fewgen.json", fewgen)
+    rows = summary_rows(reference, fewgen, sizes, rounds)
+    write(f"{out}/summary.json", rows)
+    print(f"fewgen/reference over {rounds} round(s); ms and MiB are medians over the rounds")
+    print()
+    print("| res | batch | G | fewgen ms | reference ms | time ratio per round | median time ratio "
+          "| fewgen MiB | reference MiB | memory ratio per round | median memory ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['res']} | {r['batch']} | {r['generator']} | {r['fewgen_ms']:.0f} | {r['reference_ms']:.0f} | "
+              + " ".join(f"{x:.2f}" for x in r["time_ratios"]) + f" | {statistics.median(r['time_ratios']):.2f} | "
+              f"{r['fewgen_mib']:.0f} | {r['reference_mib']:.0f} | "
+              + " ".join(f"{x:.2f}" for x in r["memory_ratios"]) + f" | {statistics.median(r['memory_ratios']):.2f} |")
+
+
+if __name__ == "__main__":
+    main()
