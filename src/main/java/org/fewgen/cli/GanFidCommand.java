@@ -11,11 +11,9 @@ import org.fewgen.io.AtomicFiles;
 import org.fewgen.metrics.DatasetStats;
 import org.fewgen.metrics.FidEvaluator;
 import org.fewgen.metrics.InceptionWeights;
-import org.fewgen.metrics.Progress;
 import org.fewgen.train.FastGanNetworks;
 import org.fewgen.train.GanTrainer;
 import org.fewgen.train.Sampler;
-import org.fewgen.util.Devices;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,25 +43,16 @@ public final class GanFidCommand implements Callable<Integer> {
             description = "Generated images (default: ${DEFAULT-VALUE}); all real images are used.")
     int num;
 
-    @Option(names = "--kid", description = "Also report KID (unbiased MMD, 100 subsets of up to 1000 images).")
-    boolean kid;
 
-    @Option(names = "--inception-weights", paramLabel = "FILE",
-            description = "Inception v3 safetensors (default: $FEWGEN_INCEPTION_WEIGHTS, then "
-                    + "$FEWGEN_WEIGHTS/inception_v3.nsfwjs.safetensors).")
-    Path weights;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
 
-    @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "Images per embedding batch (default: ${DEFAULT-VALUE}).")
-    int batch;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the generated latents (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
-    Path json;
+
+    @CommandLine.Mixin
+    FidOptions fid;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -73,21 +62,19 @@ public final class GanFidCommand implements Callable<Integer> {
         if (num < 2) {
             throw new IllegalArgumentException("--num must be >= 2, got " + num);
         }
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        }
+        fid.validate();
         PrintStream err = System.err;
-        Device d = Devices.choose(device);
+        Device d = fid.chooseDevice();
         Path snapshot = Sampler.resolve(checkpoint, err::println);
-        InceptionWeights.Info info = InceptionWeights.inspect(InceptionWeights.resolve(weights), null);
+        InceptionWeights.Info info = fid.inception();
         try (Sampler sampler = new Sampler(snapshot, new FastGanNetworks(), d);
-             FidEvaluator eval = FidEvaluator.open(info.file(), info.kind(), d, batch, true, Progress.auto(err), err);
+             FidEvaluator eval = fid.openEvaluator(info, d, err);
              NDManager manager = NDManager.newBaseManager(d)) {
             int r = sampler.config().resolution();
             int zDim = sampler.config().zDim();
             ImageSet reals = ImageSources.load(data, r, Transform.CENTER_CROP);
             err.printf("generator: %s (%d²)%nreal: %s%nnetwork: %s on %s%n", snapshot, r, reals, info.describe(), d);
-            DatasetStats real = eval.realStats(reals, reals.size(), kid);
+            DatasetStats real = eval.realStats(reals, reals.size(), fid.kid);
             long[] next = {0};
             FidEvaluator.Result result = eval.evaluate(real, n -> {
                 float[] z = new float[n * zDim];
@@ -96,18 +83,18 @@ public final class GanFidCommand implements Callable<Integer> {
                 }
                 next[0] += n;
                 return manager.create(sampler.generate(z), new Shape(n, 3, r, r));
-            }, num, kid);
+            }, num, fid.kid);
             java.io.PrintWriter out = spec.commandLine().getOut();
             out.print(result.report());
             out.flush();
-            if (json != null) {
+            if (fid.json != null) {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("checkpoint", snapshot.toString());
                 j.put("data", data);
                 j.put("real_fingerprint", reals.fingerprint());
                 j.put("weights_file", info.file().toString());
                 j.putAll(result.toJson());
-                AtomicFiles.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(j) + "\n");
+                AtomicFiles.writeString(fid.json, new GsonBuilder().setPrettyPrinting().create().toJson(j) + "\n");
             }
         }
         return 0;

@@ -8,17 +8,12 @@ import org.fewgen.data.Transform;
 import org.fewgen.io.AtomicFiles;
 import org.fewgen.metrics.DatasetStats;
 import org.fewgen.metrics.FidEvaluator;
-import org.fewgen.metrics.InceptionFeatures;
 import org.fewgen.metrics.InceptionWeights;
-import org.fewgen.metrics.Progress;
-import org.fewgen.metrics.StatsCache;
-import org.fewgen.util.Devices;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,6 +27,9 @@ public final class MetricsFidCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    FidOptions fid;
+
     @Option(names = "--real", required = true, paramLabel = "SOURCE",
             description = "Reference images: folder, .zip, IDX file, mnist[:N], openmoji:<category>, builtin:shapes[:N].")
     String real;
@@ -43,24 +41,10 @@ public final class MetricsFidCommand implements Callable<Integer> {
             description = "Use the first N images of each set; 0 = all (default: ${DEFAULT-VALUE}).")
     int num;
 
-    @Option(names = "--kid", description = "Also report KID (unbiased MMD, 100 subsets of up to 1000 images).")
-    boolean kid;
 
-    @Option(names = "--inception-weights", paramLabel = "FILE",
-            description = "Inception v3 safetensors (torchvision/timm names). Default: $FEWGEN_INCEPTION_WEIGHTS, "
-                    + "else $FEWGEN_WEIGHTS/inception_v3.nsfwjs.safetensors.")
-    Path weights;
 
-    @Option(names = "--inception-variant", paramLabel = "fid|imagenet|nsfwjs",
-            description = "Network variant; detected from the file's classifier when not given.")
-    String variant;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
 
-    @Option(names = "--batch", defaultValue = "32", paramLabel = "B",
-            description = "Images per Inception forward pass (default: ${DEFAULT-VALUE}).")
-    int batch;
 
     @Option(names = "--resolution", defaultValue = "256", paramLabel = "R",
             description = "Side length images are loaded at before the bilinear resize to 299 (default: ${DEFAULT-VALUE}).")
@@ -70,25 +54,17 @@ public final class MetricsFidCommand implements Callable<Integer> {
             description = "How non-square images become square: center-crop or pad (default: ${DEFAULT-VALUE}).")
     String transform;
 
-    @Option(names = "--no-cache", description = "Neither read nor write the statistics cache.")
-    boolean noCache;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
-    Path json;
 
     @Override
     public Integer call() throws Exception {
         if (num < 0) {
             throw new IllegalArgumentException("--num must be >= 0 (0 = all images), got " + num);
         }
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        }
+        fid.validate();
         java.io.PrintWriter out = spec.commandLine().getOut();
         PrintStream err = System.err;
-        InceptionWeights.Kind forced = variant == null ? null : InceptionWeights.Kind.parse(variant, "--inception-variant");
-        Path file = InceptionWeights.resolve(weights);
-        InceptionWeights.Info info = InceptionWeights.inspect(file, forced);
+        InceptionWeights.Info info = fid.inception();
         Transform t = Transform.parse(transform);
         ImageSet realSet = ImageSources.load(real, resolution, t);
         ImageSet fakeSet = ImageSources.load(fake, resolution, t);
@@ -98,18 +74,16 @@ public final class MetricsFidCommand implements Callable<Integer> {
             throw new IllegalArgumentException("FID needs at least 2 images per set: --real " + real + " has " + realSet.size()
                     + ", --fake " + fake + " has " + fakeSet.size());
         }
-        Device d = Devices.choose(device);
+        Device d = fid.chooseDevice();
         err.printf("real: %s, using %d%nfake: %s, using %d%nnetwork: %s on %s%n", realSet, realN, fakeSet, fakeN,
                 info.describe(), d);
-        StatsCache cache = noCache ? null : StatsCache.defaultCache(err);
-        try (InceptionFeatures net = InceptionFeatures.open(info, d);
-             FidEvaluator eval = new FidEvaluator(net, cache, batch, Progress.auto(err))) {
-            DatasetStats r = eval.realStats(realSet, realN, kid);
-            DatasetStats f = eval.stats("fake", fakeSet, fakeN, kid);
-            FidEvaluator.Result result = eval.evaluate(r, f, kid);
+        try (FidEvaluator eval = fid.openEvaluator(info, d, err)) {
+            DatasetStats r = eval.realStats(realSet, realN, fid.kid);
+            DatasetStats f = eval.stats("fake", fakeSet, fakeN, fid.kid);
+            FidEvaluator.Result result = eval.evaluate(r, f, fid.kid);
             out.print(result.report());
             out.flush();
-            if (json != null) {
+            if (fid.json != null) {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("real", real);
                 j.put("fake", fake);
@@ -118,7 +92,7 @@ public final class MetricsFidCommand implements Callable<Integer> {
                 j.put("resolution", resolution);
                 j.put("weights_file", info.file().toString());
                 j.putAll(result.toJson());
-                AtomicFiles.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(j) + "\n");
+                AtomicFiles.writeString(fid.json, new GsonBuilder().setPrettyPrinting().create().toJson(j) + "\n");
             }
         }
         return 0;

@@ -81,7 +81,13 @@ public final class FidEvaluator implements AutoCloseable {
      */
     public static FidEvaluator open(Path weights, InceptionWeights.Kind variant, Device device, int batchSize,
                                     boolean useCache, Progress.Factory progress, PrintStream log) throws IOException {
-        InceptionWeights.Info info = InceptionWeights.inspect(InceptionWeights.resolve(weights), variant);
+        return open(InceptionWeights.inspect(InceptionWeights.resolve(weights), variant), device, batchSize, useCache,
+                progress, log);
+    }
+
+    /** As {@link #open(Path, InceptionWeights.Kind, Device, int, boolean, Progress.Factory, PrintStream)}, for weights already inspected. */
+    public static FidEvaluator open(InceptionWeights.Info info, Device device, int batchSize, boolean useCache,
+                                    Progress.Factory progress, PrintStream log) throws IOException {
         InceptionFeatures net = InceptionFeatures.open(info, device);
         try {
             FidEvaluator eval = new FidEvaluator(net, useCache ? StatsCache.defaultCache(log) : null, batchSize, progress);

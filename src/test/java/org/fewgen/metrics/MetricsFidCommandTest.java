@@ -67,4 +67,30 @@ class MetricsFidCommandTest {
         Run num = run("metrics", "fid", "--real", "a", "--fake", "b", "--num", "-3");
         assertThat(num.err()).contains("--num must be >= 0");
     }
+
+    @Test
+    void ganFidTakesTheSameNetworkOptionsAndChecksThemBeforeReadingTheCheckpoint() {
+        String missing = tmp.resolve("no-run").toString();
+        Run variant = run("gan", "fid", "--checkpoint", missing, "--data", "builtin:shapes:2",
+                "--inception-variant", "alexnet");
+        assertThat(variant.code()).isEqualTo(2);
+        assertThat(variant.err().strip()).isEqualTo(
+                "fewgen: error: --inception-variant must be fid, imagenet or nsfwjs, not 'alexnet'");
+
+        Run batch = run("gan", "fid", "--checkpoint", missing, "--data", "builtin:shapes:2", "--batch", "0",
+                "--no-cache");
+        assertThat(batch.code()).isEqualTo(2);
+        assertThat(batch.err()).contains("--batch must be >= 1, got 0");
+
+        CommandLine.Model.CommandSpec gan = FewgenCommand.commandLine().getSubcommands().get("gan")
+                .getSubcommands().get("fid").getCommandSpec();
+        CommandLine.Model.CommandSpec metrics = FewgenCommand.commandLine().getSubcommands().get("metrics")
+                .getSubcommands().get("fid").getCommandSpec();
+        for (String name : new String[] {"--kid", "--inception-weights", "--inception-variant", "--device", "--batch",
+                "--no-cache", "--json"}) {
+            assertThat(gan.findOption(name)).as(name).isNotNull();
+            assertThat(gan.findOption(name).description()).as(name).isEqualTo(metrics.findOption(name).description());
+            assertThat(gan.findOption(name).defaultValue()).as(name).isEqualTo(metrics.findOption(name).defaultValue());
+        }
+    }
 }

@@ -1,0 +1,71 @@
+package org.fewgen.cli;
+
+import ai.djl.Device;
+import org.fewgen.metrics.FidEvaluator;
+import org.fewgen.metrics.InceptionWeights;
+import org.fewgen.metrics.Progress;
+import org.fewgen.util.Devices;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * The options every FID command shares (the network, where it runs, KID, the statistics cache, the
+ * JSON report), as a picocli mixin, so that {@code gan fid} and {@code metrics fid} accept and
+ * explain them identically.
+ */
+final class FidOptions {
+
+    @Option(names = "--kid", description = "Also report KID (unbiased MMD, 100 subsets of up to 1000 images).")
+    boolean kid;
+
+    @Option(names = "--inception-weights", paramLabel = "FILE",
+            description = "Inception v3 safetensors (torchvision/timm names). Default: $FEWGEN_INCEPTION_WEIGHTS, "
+                    + "else $FEWGEN_WEIGHTS/inception_v3.nsfwjs.safetensors.")
+    Path weights;
+
+    @Option(names = "--inception-variant", paramLabel = "fid|imagenet|nsfwjs",
+            description = "Network variant; detected from the file's classifier when not given.")
+    String variant;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "B",
+            description = "Images per Inception forward pass (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--no-cache", description = "Neither read nor write the real-set statistics cache.")
+    boolean noCache;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
+    Path json;
+
+    /** Checks the values picocli cannot; call before any work, so a bad value fails before files are read. */
+    void validate() {
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        }
+        forcedVariant();
+    }
+
+    private InceptionWeights.Kind forcedVariant() {
+        return variant == null ? null : InceptionWeights.Kind.parse(variant, "--inception-variant");
+    }
+
+    Device chooseDevice() {
+        return Devices.choose(device);
+    }
+
+    /** The weights file these options name (or the default lookup finds), inspected. */
+    InceptionWeights.Info inception() throws IOException {
+        return InceptionWeights.inspect(InceptionWeights.resolve(weights), forcedVariant());
+    }
+
+    /** An evaluator over the network of {@link #inception()}, on {@code d}, with or without the cache. */
+    FidEvaluator openEvaluator(InceptionWeights.Info info, Device d, PrintStream log) throws IOException {
+        return FidEvaluator.open(info, d, batch, !noCache, Progress.auto(log), log);
+    }
+}
