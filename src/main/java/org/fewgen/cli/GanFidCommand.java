@@ -43,13 +43,8 @@ public final class GanFidCommand implements Callable<Integer> {
             description = "Generated images (default: ${DEFAULT-VALUE}); all real images are used.")
     int num;
 
-
-
-
-
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the generated latents (default: ${DEFAULT-VALUE}).")
     long seed;
-
 
     @CommandLine.Mixin
     FidOptions fid;

@@ -41,11 +41,6 @@ public final class MetricsFidCommand implements Callable<Integer> {
             description = "Use the first N images of each set; 0 = all (default: ${DEFAULT-VALUE}).")
     int num;
 
-
-
-
-
-
     @Option(names = "--resolution", defaultValue = "256", paramLabel = "R",
             description = "Side length images are loaded at before the bilinear resize to 299 (default: ${DEFAULT-VALUE}).")
     int resolution;
@@ -53,8 +48,6 @@ public final class MetricsFidCommand implements Callable<Integer> {
     @Option(names = "--transform", defaultValue = "center-crop",
             description = "How non-square images become square: center-crop or pad (default: ${DEFAULT-VALUE}).")
     String transform;
-
-
 
     @Override
     public Integer call() throws Exception {
