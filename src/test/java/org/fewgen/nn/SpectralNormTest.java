@@ -104,10 +104,16 @@ class SpectralNormTest {
                     for (int o = 0; o < out; o++) {
                         for (int p = 0; p < k * k; p++) {
                             double want = 0;
+                            double magnitude = 0;
                             for (int i = 0; i < in; i++) {
-                                want += z[n * in + i] * w[(i * out + o) * k * k + p];
+                                double term = z[n * in + i] * w[(i * out + o) * k * k + p];
+                                want += term;
+                                magnitude += Math.abs(term);
                             }
-                            assertThat((double) y[(n * out + o) * k * k + p]).isCloseTo(want / sigma, within(1e-5));
+                            // float32 rounding scales with the terms' size, and the weights are random
+                            // (σ can be small, so outputs in the hundreds occur): a relative bound
+                            double tolerance = 1e-5 * Math.max(1, magnitude / sigma);
+                            assertThat((double) y[(n * out + o) * k * k + p]).isCloseTo(want / sigma, within(tolerance));
                         }
                     }
                 }
@@ -117,7 +123,8 @@ class SpectralNormTest {
                 NDArray general = convT.forward(padded);
                 assertThat(general.getShape()).isEqualTo(new Shape(2, out, k + 1, k + 1));
                 NDArray corner = general.get(":, :, 0:4, 0:4");
-                assertThat(corner.sub(fast).abs().max().getFloat()).isLessThan(1e-5f);
+                float largest = fast.abs().max().getFloat();
+                assertThat(corner.sub(fast).abs().max().getFloat()).isLessThan(1e-5f * Math.max(1f, largest));
             }
         }
     }
