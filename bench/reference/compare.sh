@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side by side on this machine: the official projected-gan step (reference) and fewgen's, one
 # configuration at a time and alternating, each in a fresh process (so each peak memory is its
-# own and slow drifts of the machine hit both alike). Prints both tables and fewgen/reference.
+# own and slow drifts of the machine hit both alike). Prints fewgen/reference per round and the
+# reference's own tables (fewgen's are in each OUT_DIR/fewgen-*.log).
 #
 #   apt-get install python3-torch python3-torchvision     # PyTorch 1.13 (Debian 12)
 #   git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
@@ -52,3 +53,6 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 "$python" "$here/compare_summary.py" "$out" "$sizes" "$rounds"
+echo
+echo "reference, every run (step times and phases):"
+"$python" "$here/projected_gan_step.py" --repo "$repo" --from-json "$out/reference.json"

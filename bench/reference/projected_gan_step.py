@@ -169,23 +169,6 @@ def run_one(args, res, batch, kind):
                 phase_mean_ms={k: statistics.mean(v) for k, v in phases.items()})
 
 
-def print_ratios(reference, fewgen_json):
-    with open(fewgen_json) as f:
-        fewgen = json.load(f)["configurations"]
-    print()
-    print("| res | batch | G | fewgen ms | reference ms | fewgen/reference time | fewgen MiB | reference MiB | memory ratio |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for r in reference:
-        mine = [c for c in fewgen if c["resolution"] == r["res"] and c["batch"] == r["batch"]
-                and c["generator"] == r["generator"]]
-        if not mine:
-            continue
-        m = mine[0]
-        print(f"| {r['res']} | {r['batch']} | {r['generator']} | {m['median_ms']:.0f} | {r['median_ms']:.0f} | "
-              f"{m['median_ms'] / r['median_ms']:.2f} | {m['peak_mib']:.0f} | {r['peak_rss_mib']:.0f} | "
-              f"{m['peak_mib'] / r['peak_rss_mib']:.2f} |")
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--repo", required=True, help="checkout of autonomousvision/projected-gan")
@@ -197,7 +180,6 @@ def main():
     p.add_argument("--ngf", type=int, default=128)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", help="also write the results as JSON")
-    p.add_argument("--fewgen-json", help="a `fewgen bench gan --json` file of the same sizes: print fewgen/reference ratios")
     p.add_argument("--profile", help="write a torch profiler trace of one extra step per configuration to this folder")
     p.add_argument("--from-json", help="print the tables for earlier results (a list written by --json) instead of running")
     p.add_argument("--one", help=argparse.SUPPRESS)
@@ -213,7 +195,8 @@ def main():
         with open(args.from_json) as f:
             results = json.load(f)
         for r in results:
-            print(f"| {r['res']} | {r['batch']} | {r['generator']} | {r['median_ms']:.0f} | {r['min_ms']:.0f}-{r['max_ms']:.0f} | "
+            label = r["generator"] + (f" (round {r['round']})" if "round" in r else "")
+            print(f"| {r['res']} | {r['batch']} | {label} | {r['median_ms']:.0f} | {r['min_ms']:.0f}-{r['max_ms']:.0f} | "
                   f"{r['peak_rss_mib']:.0f} | {r['g_params']:,} | {r['d_trainable_params']:,} |")
     for size in ([] if args.from_json else args.sizes.split(",")):
         res, batch = size.split("x")
@@ -237,10 +220,9 @@ def main():
     print("| res | batch | G | " + " | ".join(names) + " |")
     print("|---|---|---|" + "---|" * len(names))
     for r in with_phases:
-        print(f"| {r['res']} | {r['batch']} | {r['generator']} | "
+        label = r["generator"] + (f" (round {r['round']})" if "round" in r else "")
+        print(f"| {r['res']} | {r['batch']} | {label} | "
               + " | ".join(f"{r['phase_mean_ms'][n]:.0f}" for n in names) + " |")
-    if args.fewgen_json:
-        print_ratios(results, args.fewgen_json)
     if args.json:
         with open(args.json + ".tmp", "w") as f:
             json.dump(results, f, indent=1)
