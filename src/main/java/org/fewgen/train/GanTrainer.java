@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import org.fewgen.io.SafeTensors;
@@ -156,6 +155,16 @@ public final class GanTrainer implements AutoCloseable {
      *     are read every step because a non-finite loss must stop its update
      */
     public StepResult trainStep(TrainingData data, boolean readBack) {
+        return trainStep(data.batch(step), null, null, readBack);
+    }
+
+    /**
+     * One training step on a given real batch; {@code zG} and {@code zD} are the latents of the G
+     * and D phases ({@code (batch, zDim)} row-major), or null to draw them from the step's
+     * generator as {@link #trainStep(TrainingData, boolean)} does. Given latents make a step
+     * comparable with another implementation's (the parity fixtures).
+     */
+    StepResult trainStep(float[] realHost, float[] zG, float[] zD, boolean readBack) {
         long s = step;
         JniUtils.setSeed(stepSeed(s));
         if (timer != null) {
@@ -163,7 +172,6 @@ public final class GanTrainer implements AutoCloseable {
         }
         int b = config.batch();
         int r = config.resolution();
-        float[] realHost = data.batch(s);
         if (realHost.length != b * 3 * r * r) {
             throw new IllegalStateException("data batch has " + realHost.length + " values, expected (" + b + ", 3, "
                     + r + ", " + r + ")");
@@ -172,38 +180,20 @@ public final class GanTrainer implements AutoCloseable {
         try (NDScope scope = new NDScope(); NDManager sm = manager.newSubManager()) {
             scope.suppressNotUsedWarning();
             NDArray reals = sm.create(realHost, new Shape(b, 3, r, r));
-
-            // G phase in a scope of its own: its activations (G's and D's, kept for backward) are
-            // freed before the D phase starts, which lowers the step's peak memory
-            float lossGValue;
-            setDiscriminatorTrainable(false);
-            try (NDScope gScope = new NDScope(); NDManager gm = sm.newSubManager()) {
-                gScope.suppressNotUsedWarning();
-                NDArray z = gm.randomNormal(new Shape(b, config.zDim()));
-                lap(Phase.DATA);
-                // gradients flow through D into G, D's heads collect none
-                NDArray lossG;
-                try (GradientCollector gc = engine.newGradientCollector()) {
-                    NDArray logits = discriminator.apply(generator.apply(z));
-                    lossG = logits.mean().neg();
-                    if (nonFiniteInjector != null && nonFiniteInjector.test(s)) {
-                        lossG = lossG.add(Float.NaN);
-                    }
-                    lap(Phase.G_FORWARD);
-                    gc.backward(lossG);
-                    lap(Phase.G_BACKWARD);
-                }
-                lossGValue = lossG.getFloat();
-            } finally {
-                setDiscriminatorTrainable(true);
-            }
+            float lossGValue = generatorStep(sm, zG, s);
             if (!Float.isFinite(lossGValue)) {
-                optG.zeroGradients();
                 result = new StepResult(s, true, false, lossGValue, Float.NaN, Float.NaN, Float.NaN);
             } else {
-                optG.step();
-                lap(Phase.G_OPTIMIZER);
-                result = discriminatorPhase(sm, s, reals, lossGValue, readBack);
+                NDArray z = zD == null ? sm.randomNormal(new Shape(b, config.zDim())) : latents(sm, zD);
+                DStep d = discriminatorStep(reals, z, readBack);
+                if (d.skipped()) {
+                    result = new StepResult(s, false, true, lossGValue, d.loss(), Float.NaN, Float.NaN);
+                } else {
+                    // nimg still counts the images before this step, as in the reference
+                    ema.update(config.emaBeta(nimg));
+                    lap(Phase.EMA);
+                    result = new StepResult(s, false, false, lossGValue, d.loss(), d.real(), d.fake());
+                }
             }
         }
         step++;
@@ -211,9 +201,67 @@ public final class GanTrainer implements AutoCloseable {
         return result;
     }
 
-    private StepResult discriminatorPhase(NDManager sm, long s, NDArray reals, float lossGValue, boolean readBack) {
+    private NDArray latents(NDManager sm, float[] z) {
         int b = config.batch();
-        NDArray z = sm.randomNormal(new Shape(b, config.zDim()));
+        if (z.length != b * config.zDim()) {
+            throw new IllegalArgumentException("latents have " + z.length + " values, expected (" + b + ", "
+                    + config.zDim() + ")");
+        }
+        return sm.create(z, new Shape(b, config.zDim()));
+    }
+
+    /**
+     * The G phase: D's trainable heads frozen, {@code loss_G} from {@link HingeLoss#generator} on
+     * {@code G(z)}, backward into G (through D's frozen layers), Adam on G unless the loss is not
+     * finite.
+     *
+     * @param zHost latents, or null to draw them
+     * @return the loss before the update
+     */
+    float generatorStep(NDManager parent, float[] zHost, long s) {
+        float lossGValue;
+        setDiscriminatorTrainable(false);
+        // a scope of its own: its activations (G's and D's, kept for backward) are freed before
+        // the D phase starts, which lowers the step's peak memory
+        try (NDScope gScope = new NDScope(); NDManager gm = parent.newSubManager()) {
+            gScope.suppressNotUsedWarning();
+            NDArray z = zHost == null ? gm.randomNormal(new Shape(config.batch(), config.zDim())) : latents(gm, zHost);
+            lap(Phase.DATA);
+            // gradients flow through D into G, D's heads collect none
+            NDArray lossG;
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray logits = discriminator.apply(generator.apply(z));
+                lossG = HingeLoss.generator(logits);
+                if (nonFiniteInjector != null && nonFiniteInjector.test(s)) {
+                    lossG = lossG.add(Float.NaN);
+                }
+                lap(Phase.G_FORWARD);
+                gc.backward(lossG);
+                lap(Phase.G_BACKWARD);
+            }
+            lossGValue = lossG.getFloat();
+        } finally {
+            setDiscriminatorTrainable(true);
+        }
+        if (!Float.isFinite(lossGValue)) {
+            optG.zeroGradients();
+        } else {
+            optG.step();
+            lap(Phase.G_OPTIMIZER);
+        }
+        return lossGValue;
+    }
+
+    /** What the D phase did; {@code real}/{@code fake} are D's mean logits (NaN unless read back). */
+    record DStep(float loss, boolean skipped, float real, float fake) {
+    }
+
+    /**
+     * The D phase: fakes {@code G(z)} without gradients (G in training mode, as the reference),
+     * {@link HingeLoss#discriminator} on D's logits of fakes and reals, backward into D's trainable
+     * heads, Adam on them unless the loss is not finite.
+     */
+    DStep discriminatorStep(NDArray reals, NDArray z, boolean readBack) {
         NDArray fakes = Tensors.noGrad(() -> generator.apply(z));
         NDArray lossD;
         NDArray fakeLogits;
@@ -223,27 +271,24 @@ public final class GanTrainer implements AutoCloseable {
             lap(Phase.D_FORWARD_FAKE);
             realLogits = discriminator.apply(reals);
             lap(Phase.D_FORWARD_REAL);
-            lossD = Activation.relu(fakeLogits.add(1f)).mean().add(Activation.relu(realLogits.neg().add(1f)).mean());
+            lossD = HingeLoss.discriminator(realLogits, fakeLogits);
             gc.backward(lossD);
             lap(Phase.D_BACKWARD);
         }
         float lossDValue = lossD.getFloat();
         if (!Float.isFinite(lossDValue)) {
             optD.zeroGradients();
-            return new StepResult(s, false, true, lossGValue, lossDValue, Float.NaN, Float.NaN);
+            return new DStep(lossDValue, true, Float.NaN, Float.NaN);
         }
         optD.step();
         lap(Phase.D_OPTIMIZER);
-        // nimg still counts the images before this step, as in the reference
-        ema.update(config.emaBeta(nimg));
-        lap(Phase.EMA);
         float dReal = Float.NaN;
         float dFake = Float.NaN;
         if (readBack) {
             dReal = realLogits.mean().getFloat();
             dFake = fakeLogits.mean().getFloat();
         }
-        return new StepResult(s, false, false, lossGValue, lossDValue, dReal, dFake);
+        return new DStep(lossDValue, false, dReal, dFake);
     }
 
     private void setDiscriminatorTrainable(boolean on) {
@@ -372,6 +417,14 @@ public final class GanTrainer implements AutoCloseable {
 
     public Module discriminator() {
         return discriminator.module();
+    }
+
+    Net generatorNet() {
+        return generator;
+    }
+
+    Net discriminatorNet() {
+        return discriminator;
     }
 
     /** Steps done so far (the index of the next step). */
