@@ -2,6 +2,7 @@ package org.fewgen.backbone;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.fewgen.nn.Activations;
 import org.fewgen.nn.BatchNorm2d;
 import org.fewgen.nn.Conv2d;
 import org.fewgen.nn.Conv2d.Padding;
@@ -22,9 +23,9 @@ final class InvertedResidualBlocks {
     private InvertedResidualBlocks() {
     }
 
-    /** ReLU6, the activation of every block in both networks. */
+    /** ReLU6, the activation of every block in both networks (PyTorch's gradient at the corners). */
     static NDArray relu6(NDArray x) {
-        return x.clip(0f, 6f);
+        return Activations.relu6(x);
     }
 
     /**

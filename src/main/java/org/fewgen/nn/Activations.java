@@ -35,6 +35,22 @@ public final class Activations {
         return JniUtils.leakyRelu(Tensors.pt(x), 0.2);
     }
 
+    /**
+     * ReLU6, {@code min(max(x, 0), 6)}, with the gradient of PyTorch's {@code ReLU6} (hardtanh)
+     * and of TensorFlow's {@code relu6}: 1 strictly between the corners, 0 at and beyond them.
+     * {@code x.clip(0, 6)} has the same values but torch.clamp's gradient, which is 1 at exactly 0
+     * and 6; the frozen MobileNetV2 puts tens of thousands of pre-activations at exactly 0 on images
+     * with flat areas, so the corners decide part of the gradient G learns from.
+     */
+    public static NDArray relu6(NDArray x) {
+        // relu's backward reads its result (> 0), so it is 0 at x = 0; where() sends no gradient to x at x >= 6
+        NDArray positive = JniUtils.relu(Tensors.pt(x));
+        NDArray top = x.gte(6f);
+        NDArray six = x.getManager().create(6f).toType(x.getDataType(), false);
+        // libtorch's where broadcasts the scalar (DJL's NDArrays.where insists on equal shapes)
+        return JniUtils.where(Tensors.pt(top), Tensors.pt(six), Tensors.pt(positive));
+    }
+
     public static NDArray sigmoid(NDArray x) {
         return JniUtils.sigmoid(Tensors.pt(x));
     }

@@ -15,9 +15,9 @@ import java.util.Map;
  * save and restore them exactly (DJL's own Adam keys them by random ids and never exposes them).
  *
  * <p>Update: {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²;
- * w -= lr·sqrt(1-b2^t)/(1-b1^t) · m/(sqrt(v)+eps)}, after which the gradient is zeroed. This
- * differs from {@code torch.optim.Adam} only in where eps enters (it is scaled by
- * {@code sqrt(1-b2^t)}), which is immaterial at eps = 1e-8.
+ * w -= lr/(1-b1^t) · m/(sqrt(v)/sqrt(1-b2^t) + eps)}, after which the gradient is zeroed: the
+ * formula of {@code torch.optim.Adam} (eps added after the bias correction), so that a step
+ * matches the reference's to rounding (bench/reference/step_parity.py).
  *
  * <p>The update is memory-bound, so it is written as in-place libtorch ops that make two
  * temporaries per parameter ({@code g²} and the denominator, freed at once) and reuse the
@@ -32,7 +32,7 @@ public final class Adam {
     private final Map<String, NDArray> params;
     private final Map<String, NDArray> mean = new LinkedHashMap<>();
     private final Map<String, NDArray> variance = new LinkedHashMap<>();
-    private final float lr;
+    private float lr;
     private final float beta1;
     private final float beta2;
     private final float eps;
@@ -75,7 +75,8 @@ public final class Adam {
     /** Applies one update to every parameter that has a gradient, then zeroes the gradients. */
     public void step() {
         step++;
-        float correction = (float) (lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step)));
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
+        float rootCorrection2 = (float) Math.sqrt(1 - Math.pow(beta2, step));
         Tensors.noGrad(() -> {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 NDArray p = e.getValue();
@@ -83,7 +84,7 @@ public final class Adam {
                     continue;
                 }
                 try (NDArray g = p.getGradient()) {
-                    update(p, g, mean.get(e.getKey()), variance.get(e.getKey()), correction);
+                    update(p, g, mean.get(e.getKey()), variance.get(e.getKey()), stepSize, rootCorrection2);
                     JniUtils.zeroGrad(Tensors.pt(p));
                 }
             }
@@ -92,7 +93,7 @@ public final class Adam {
     }
 
     /** One parameter's update; {@code g} (a handle on the gradient's storage) is used as scratch. */
-    private void update(NDArray p, NDArray g, NDArray m, NDArray v, float stepSize) {
+    private void update(NDArray p, NDArray g, NDArray m, NDArray v, float stepSize, float rootCorrection2) {
         if (weightDecay != 0f) {
             try (NDArray decay = p.mul(weightDecay)) {
                 g.addi(decay);
@@ -109,7 +110,7 @@ public final class Adam {
             g.set(ALL, m);
         }
         try (NDArray denom = v.sqrt()) {
-            denom.addi(eps).divi(stepSize);
+            denom.divi(rootCorrection2).addi(eps).divi(stepSize);
             p.subi(g.divi(denom));
         }
     }
@@ -129,6 +130,14 @@ public final class Adam {
 
     public float getLearningRate() {
         return lr;
+    }
+
+    /** Changes the learning rate of the following steps (a schedule, or a warm-up that must not move the weights). */
+    public void setLearningRate(float lr) {
+        if (!(lr >= 0) || Float.isInfinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be finite and >= 0, not " + lr);
+        }
+        this.lr = lr;
     }
 
     /** The moments as {@code m.<param>} and {@code v.<param>}, for a checkpoint. */

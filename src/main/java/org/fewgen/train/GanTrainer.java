@@ -65,6 +65,7 @@ public final class GanTrainer implements AutoCloseable {
     private double trainSeconds;
     private PhaseTimer timer;
     private LongPredicate nonFiniteInjector;
+    private java.util.function.BiConsumer<String, Map<String, NDArray>> gradientObserver;
 
     /** What one step did; logit means and losses are NaN unless they were read back. */
     public record StepResult(long step, boolean gSkipped, boolean dSkipped, float lossG, float lossD,
@@ -140,6 +141,15 @@ public final class GanTrainer implements AutoCloseable {
     /** Test hook: when it answers true for a step, that step's G loss is made NaN. */
     public void setNonFiniteInjector(LongPredicate injector) {
         this.nonFiniteInjector = injector;
+    }
+
+    /**
+     * Test hook: sees {@code ("G", G's parameters)} and {@code ("D", D's trainable parameters)}
+     * with their gradients just before each optimizer step (the step zeroes them), for the parity
+     * fixtures.
+     */
+    void setGradientObserver(java.util.function.BiConsumer<String, Map<String, NDArray>> observer) {
+        this.gradientObserver = observer;
     }
 
     private void lap(Phase p) {
@@ -246,6 +256,9 @@ public final class GanTrainer implements AutoCloseable {
         if (!Float.isFinite(lossGValue)) {
             optG.zeroGradients();
         } else {
+            if (gradientObserver != null) {
+                gradientObserver.accept("G", generator.module().namedParameters());
+            }
             optG.step();
             lap(Phase.G_OPTIMIZER);
         }
@@ -279,6 +292,9 @@ public final class GanTrainer implements AutoCloseable {
         if (!Float.isFinite(lossDValue)) {
             optD.zeroGradients();
             return new DStep(lossDValue, true, Float.NaN, Float.NaN);
+        }
+        if (gradientObserver != null) {
+            gradientObserver.accept("D", discriminatorTrainable);
         }
         optD.step();
         lap(Phase.D_OPTIMIZER);
@@ -417,6 +433,12 @@ public final class GanTrainer implements AutoCloseable {
 
     public Module discriminator() {
         return discriminator.module();
+    }
+
+    /** Test hook: the learning rate of both optimizers from the next step on. */
+    void setLearningRate(double lr) {
+        optG.setLearningRate((float) lr);
+        optD.setLearningRate((float) lr);
     }
 
     Net generatorNet() {

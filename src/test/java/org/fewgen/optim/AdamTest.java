@@ -22,10 +22,11 @@ class AdamTest {
     }
 
     @Test
-    void twoStepsMatchTheAdamFormula() {
+    void twoStepsMatchTorchAdamsFormulaWithEpsAfterTheBiasCorrection() {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             Scalar s = new Scalar(manager, 1f);
-            Adam adam = new Adam(s, 0.1f, 0.5f, 0.9f, 1e-8f, 0f);
+            // a large eps tells torch.optim.Adam's placement (after the bias correction) from the paper's
+            Adam adam = new Adam(s, 0.1f, 0.5f, 0.9f, 0.5f, 0f);
             double w = 1, m = 0, v = 0;
             for (int t = 1; t <= 2; t++) {
                 try (NDManager step = manager.newSubManager();
@@ -36,7 +37,7 @@ class AdamTest {
                 double g = 6 * w;
                 m = 0.5 * m + 0.5 * g;
                 v = 0.9 * v + 0.1 * g * g;
-                w -= 0.1 * Math.sqrt(1 - Math.pow(0.9, t)) / (1 - Math.pow(0.5, t)) * m / (Math.sqrt(v) + 1e-8);
+                w -= 0.1 / (1 - Math.pow(0.5, t)) * m / (Math.sqrt(v) / Math.sqrt(1 - Math.pow(0.9, t)) + 0.5);
                 adam.step();
                 assertThat((double) s.w.getFloat(0)).isCloseTo(w, within(1e-6));
             }
@@ -59,7 +60,7 @@ class AdamTest {
                 }
                 double g = 6 * w + 0.5 * w; // plus the L2 term
                 v = 0.99 * v + 0.01 * g * g;
-                w -= 0.01 * Math.sqrt(1 - Math.pow(0.99, t)) * g / (Math.sqrt(v) + 1e-8);
+                w -= 0.01 * g / (Math.sqrt(v) / Math.sqrt(1 - Math.pow(0.99, t)) + 1e-8);
                 adam.step();
                 assertThat((double) s.w.getFloat(0)).isCloseTo(w, within(1e-6));
             }

@@ -1,0 +1,365 @@
+#!/usr/bin/env python3
+"""One Projected GAN training step, fewgen against the official code, from the same state.
+
+fewgen exports a state that has already trained two steps (G, G_ema, D, both Adams; narrow
+networks, no augmentation) together with the latents and the real batch of the next step
+(src/test/java/org/fewgen/train/StepParity.java). This script loads that state into the official
+modules (https://github.com/autonomousvision/projected-gan, imported from --repo, not copied):
+the FastGAN-lite generator, the projected discriminator with its random projector and heads, and
+the same nsfwjs MobileNetV2 weights in a timm-layout feature network with TensorFlow "same"
+padding. It then runs one step the way the official training loop does (G phase, D phase, both
+Adams with betas (0, 0.99), EMA) and compares the losses, every gradient and every changed
+tensor with fewgen's step, element for element. With --fixtures it also writes the small JSON
+fixtures (norms and random-sign projections) that StepParityTest checks in the Java suite.
+
+  apt-get install python3-torch python3-torchvision      # PyTorch 1.13 (Debian 12)
+  git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
+  mvn -q -DskipTests package                              # fewgen.jar and the test classes
+  /usr/bin/python3 bench/reference/step_parity.py --repo /tmp/projected-gan --work /tmp/parity \
+      --fixtures src/test/resources/parity
+
+Substitutions, because timm is not installable from Debian's packages: `timm.create_model`
+returns the MobileNetV2 below (timm's module names and layout, nn.ReLU6, BatchNorm eps 1e-5, TF
+"same" padding at stride 2), which the official `_make_efficientnet` splits after its block
+stages 1, 2, 4 and 6 (24/32/96/320 channels at strides 4/8/16/32, as fewgen). Below 128² the
+official generator cannot run (it always builds feat_128); it is cut after the block of the
+target resolution, as bench/reference/projected_gan_step.py does.
+"""
+import argparse
+import json
+import math
+import os
+import struct
+import subprocess
+import sys
+import types
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CASES = [f"g-{g}_d-{d}_{r}" for r in (64, 256) for g in ("conv", "dsc") for d in ("conv", "dsc")]
+SKETCH_DIM = 8
+LOSS_TOL = 1e-4
+TENSOR_TOL = 1e-3
+
+
+# ---------------------------------------------------------------- files
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    meta = header.pop("__metadata__", {})
+    out = {}
+    for name, h in header.items():
+        assert h["dtype"] == "F32", (path, name, h["dtype"])
+        a, b = h["data_offsets"]
+        out[name] = np.frombuffer(data[a:b], dtype="<f4").reshape(h["shape"]).copy()
+    return out, meta
+
+
+def splitmix64(x):
+    with np.errstate(over="ignore"):
+        z = x + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def sketch(t):
+    """[‖t‖, Σ s_j(i)·t_i for j < SKETCH_DIM], s_j(i) = ±1 from splitmix64(j·2⁴⁰ + i) as in StepParity.java."""
+    t = np.asarray(t, dtype=np.float64).ravel()
+    idx = np.arange(t.size, dtype=np.uint64)
+    out = [float(np.sqrt(np.dot(t, t)))]
+    for j in range(SKETCH_DIM):
+        bit = splitmix64(idx + np.uint64(j << 40)) & np.uint64(1)
+        out.append(float(np.where(bit == 0, t, -t).sum()))
+    return out
+
+
+# ---------------------------------------------------------------- the feature network
+
+def mobilenetv2():
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    class SameConv(nn.Conv2d):
+        """TensorFlow "same" padding: stride-2 k×k convs pad less at the top/left than the bottom/right."""
+
+        def forward(self, x):
+            k, s = self.kernel_size[0], self.stride[0]
+            if k > 1 and s > 1:
+                h, w = x.shape[-2:]
+                ph = max((math.ceil(h / s) - 1) * s + k - h, 0)
+                pw = max((math.ceil(w / s) - 1) * s + k - w, 0)
+                x = F.pad(x, [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2])
+                return F.conv2d(x, self.weight, self.bias, s, 0, 1, self.groups)
+            return F.conv2d(x, self.weight, self.bias, s, k // 2, 1, self.groups)
+
+    def conv(i, o, k, s=1, g=1):
+        return SameConv(i, o, k, s, bias=False, groups=g)
+
+    class DepthwiseSeparable(nn.Module):
+        def __init__(self, i, o):
+            super().__init__()
+            self.conv_dw, self.bn1, self.act1 = conv(i, i, 3, 1, i), nn.BatchNorm2d(i), nn.ReLU6()
+            self.conv_pw, self.bn2 = conv(i, o, 1), nn.BatchNorm2d(o)
+            self.skip = i == o
+
+        def forward(self, x):
+            y = self.bn2(self.conv_pw(self.act1(self.bn1(self.conv_dw(x)))))
+            return x + y if self.skip else y
+
+    class InvertedResidual(nn.Module):
+        def __init__(self, i, o, s, e):
+            super().__init__()
+            m = i * e
+            self.conv_pw, self.bn1, self.act1 = conv(i, m, 1), nn.BatchNorm2d(m), nn.ReLU6()
+            self.conv_dw, self.bn2, self.act2 = conv(m, m, 3, s, m), nn.BatchNorm2d(m), nn.ReLU6()
+            self.conv_pwl, self.bn3 = conv(m, o, 1), nn.BatchNorm2d(o)
+            self.skip = s == 1 and i == o
+
+        def forward(self, x):
+            y = self.act1(self.bn1(self.conv_pw(x)))
+            y = self.act2(self.bn2(self.conv_dw(y)))
+            y = self.bn3(self.conv_pwl(y))
+            return x + y if self.skip else y
+
+    net = nn.Module()
+    net.conv_stem, net.bn1, net.act1 = conv(3, 32, 3, 2), nn.BatchNorm2d(32), nn.ReLU6()
+    stages = [nn.Sequential(DepthwiseSeparable(32, 16))]
+    c = 16
+    for e, o, n, s in [(6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]:
+        stages.append(nn.Sequential(*[InvertedResidual(c if j == 0 else o, o, s if j == 0 else 1, e) for j in range(n)]))
+        c = o
+    net.blocks = nn.Sequential(*stages)
+    net.conv_head, net.bn2 = conv(320, 1280, 1), nn.BatchNorm2d(1280)  # in the weights file, unused by D
+    return net
+
+
+# ---------------------------------------------------------------- the official modules
+
+def build(repo, res, g_kind, d_conv, ngf, feature_net):
+    import torch.nn as nn
+    # one stand-in module for the whole process: pg_modules.projector keeps the first one it imported
+    fake_timm = sys.modules.setdefault("timm", types.ModuleType("timm"))
+    fake_timm.create_model = lambda *a, **k: feature_net
+    if repo not in sys.path:
+        sys.path.insert(0, repo)
+    from pg_modules import blocks, networks_fastgan
+    from pg_modules.discriminator import ProjectedDiscriminator
+
+    if not hasattr(networks_fastgan, "_official_up_block"):
+        networks_fastgan._official_up_block = networks_fastgan.UpBlockSmall
+    if g_kind == "dsc":
+        def separable_up_block(in_planes, out_planes):
+            return nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"),
+                                 blocks.SeparableConv2d(in_planes, out_planes * 2, 3, bias=False),
+                                 blocks.NormLayer(out_planes * 2), blocks.GLU())
+        networks_fastgan.UpBlockSmall = separable_up_block
+    else:
+        networks_fastgan.UpBlockSmall = networks_fastgan._official_up_block
+
+    G = networks_fastgan.Generator(z_dim=256, img_resolution=max(res, 128), ngf=ngf,
+                                   synthesis_kwargs={"lite": True})
+    if res < 128:
+        syn = G.synthesis
+        syn.to_big = blocks.conv2d(int(2 * ngf), 3, 3, 1, 1, bias=True)
+        del syn.feat_128, syn.se_128, syn.feat_256, syn.se_256
+
+        def forward_cut(input, c, **kwargs):
+            x = networks_fastgan.normalize_second_moment(input[:, 0])
+            feat_4 = syn.init(x)
+            feat_32 = syn.feat_32(syn.feat_16(syn.feat_8(feat_4)))
+            return syn.to_big(syn.se_64(feat_4, syn.feat_64(feat_32)))
+        syn.forward = forward_cut
+    D = ProjectedDiscriminator(diffaug=False, interp224=(res < 224),
+                               backbone_kwargs=dict(cout=64, expand=True, proj_type=2, num_discs=4,
+                                                    separable=(d_conv == "dsc"), cond=0))
+    return G, D
+
+
+def load(module, tensors, what):
+    import torch
+    own = module.state_dict()
+    missing = [k for k in own if k not in tensors and not k.endswith("num_batches_tracked")]
+    extra = [k for k in tensors if k not in own]
+    if missing or extra:
+        raise SystemExit(f"{what}: names differ; missing {missing[:5]}, unexpected {extra[:5]}")
+    module.load_state_dict({k: torch.from_numpy(v) for k, v in tensors.items()}, strict=False)
+
+
+def strip(tensors, prefix, add=""):
+    return {add + k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+
+
+# ---------------------------------------------------------------- one step
+
+def official_step(repo, case_dir, double=False):
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    state, meta = read_safetensors(os.path.join(case_dir, "before.safetensors"))
+    inputs, imeta = read_safetensors(os.path.join(case_dir, "inputs.safetensors"))
+    config = json.loads(meta["config"])
+    res, ngf = config["resolution"], config["ngf"]
+    assert config["dInput"] == 224 and not config["diffAugment"], "the official D resizes to 224 and augments unless off"
+
+    feature_net = mobilenetv2()
+    load(feature_net, strip(state, "D.feature_network.pretrained."), "feature network")
+    G, D = build(repo, res, config["generator"].lower(), config["dConv"].lower(), ngf, feature_net)
+    G_ema = build(repo, res, config["generator"].lower(), config["dConv"].lower(), ngf, feature_net)[0]
+    # the official projector measures its stage channels with a forward pass of the feature
+    # network in training mode (calc_channels), which moves every BatchNorm running statistic 10%
+    # towards those of a black image; load the weights again so both sides use the published ones
+    load(feature_net, strip(state, "D.feature_network.pretrained."), "feature network")
+    load(G, strip(state, "G.", "synthesis."), "G")
+    load(G_ema, strip(state, "G_ema.", "synthesis."), "G_ema")
+    d_state = {k: v for k, v in strip(state, "D.").items() if not k.startswith("feature_network.pretrained.")}
+    d_own = {k for k in D.state_dict() if not k.startswith("feature_network.pretrained.")}
+    load_d = {k: v for k, v in d_state.items()}
+    missing = [k for k in d_own if k not in load_d and not k.endswith("num_batches_tracked")]
+    if missing:
+        raise SystemExit(f"D: names differ; missing {missing[:5]}")
+    D.load_state_dict({k: torch.from_numpy(v) for k, v in load_d.items()}, strict=False)
+    if double:
+        # the same step in float64: the measure of how far float32 rounding alone moves each value
+        G.double(), G_ema.double(), D.double()
+        inputs = {k: v.astype(np.float64) for k, v in inputs.items()}
+    G.train().requires_grad_(False)
+    G_ema.eval().requires_grad_(False)
+    D.train().requires_grad_(False)
+
+    lr, b2, eps = float(imeta["lr"]), float(imeta["beta2"]), float(imeta["eps"])
+    assert float(imeta["beta1"]) == 0.0
+    opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0, b2), eps=eps)
+    opt_d = torch.optim.Adam(D.parameters(), lr=lr, betas=(0, b2), eps=eps)
+    for opt, module, prefix, step_key, own_prefix in ((opt_g, G, "opt_G.v.", "opt_G_step", "synthesis."),
+                                                      (opt_d, D, "opt_D.v.", "opt_D_step", "")):
+        v = strip(state, prefix)
+        for name, p in module.named_parameters():
+            key = name[len(own_prefix):] if own_prefix and name.startswith(own_prefix) else name
+            if key in v:
+                opt.state[p] = {"step": torch.tensor(float(meta[step_key])),
+                                "exp_avg": torch.zeros_like(p),
+                                "exp_avg_sq": torch.from_numpy(v[key]).to(p.dtype)}
+            elif p.requires_grad is False and name.startswith("feature_network"):
+                continue
+    sys.path.insert(0, repo)
+    from training.loss import ProjectedGANLoss
+    loss = ProjectedGANLoss(torch.device("cpu"), G, D, G_ema)
+
+    logits = []
+    hook = D.register_forward_hook(lambda m, i, o: logits.append(o.detach().clone()))
+    reals = torch.from_numpy(inputs["reals"])
+    c = torch.zeros(reals.shape[0], 0, dtype=reals.dtype)
+    grads = {}
+    for name, module, opt, z in (("Gboth", G, opt_g, inputs["z_G"]), ("Dboth", D, opt_d, inputs["z_D"])):
+        # the official loop's phase, on this one batch (no accumulation rounds, one process)
+        opt.zero_grad(set_to_none=True)
+        module.requires_grad_(True)
+        if name == "Dboth":
+            module.feature_network.requires_grad_(False)
+        loss.accumulate_gradients(phase=name, real_img=reals, real_c=c, gen_z=torch.from_numpy(z), gen_c=c,
+                                  gain=1, cur_nimg=int(imeta["nimg"]))
+        module.requires_grad_(False)
+        for pname, p in module.named_parameters():
+            if p.grad is not None:
+                key = ("G." + pname[len("synthesis."):]) if name == "Gboth" else ("D." + pname)
+                grads[key] = p.grad.detach().numpy().copy()
+                torch.nan_to_num(p.grad, nan=0, posinf=1e5, neginf=-1e5, out=p.grad)
+        opt.step()
+    hook.remove()
+    beta = float(imeta["ema_beta"])
+    with torch.no_grad():
+        for p_ema, p in zip(G_ema.parameters(), G.parameters()):
+            p_ema.copy_(p.lerp(p_ema, beta))
+        for b_ema, b in zip(G_ema.buffers(), G.buffers()):
+            b_ema.copy_(b)
+
+    after = {}
+    for prefix, module, own in (("G.", G, "synthesis."), ("G_ema.", G_ema, "synthesis.")):
+        for k, v in module.state_dict().items():
+            if not k.endswith("num_batches_tracked"):
+                after[prefix + k[len(own):]] = v.numpy().copy()
+    for k, v in D.state_dict().items():
+        if not k.startswith("feature_network.") and not k.endswith("num_batches_tracked"):
+            after["D." + k] = v.numpy().copy()
+    l_g, l_dg, l_dr = (t.double() for t in logits)
+    scalars = {"loss_G": float(-l_g.mean()),
+               "loss_D": float(F.relu(1 + l_dg).mean() + F.relu(1 - l_dr).mean()),
+               "D_real": float(l_dr.mean()), "D_fake": float(l_dg.mean())}
+    before = {k: state[k] for k in after}
+    return scalars, grads, before, after
+
+
+def rel(a, b):
+    a = np.asarray(a, dtype=np.float64).ravel()
+    b = np.asarray(b, dtype=np.float64).ravel()
+    nb = np.linalg.norm(b)
+    return float(np.linalg.norm(a - b) / nb) if nb > 0 else float(np.linalg.norm(a - b))
+
+
+def compare(case, scalars, grads, before, after, case_dir):
+    mine, mmeta = read_safetensors(os.path.join(case_dir, "after.safetensors"))
+    rows = []
+    for k, v in scalars.items():
+        rows.append(("loss", k, rel(float(mmeta[k]), v), LOSS_TOL))
+    for k, v in grads.items():
+        rows.append(("grad", k, rel(mine["grad." + k], v), TENSOR_TOL))
+    missing = sorted(k[5:] for k in mine if k.startswith("grad.") and k[5:] not in grads)
+    for k, v in after.items():
+        rows.append(("update", k, rel(mine["after." + k] - before[k].astype(np.float64).ravel(),
+                                     v.astype(np.float64) - before[k]), TENSOR_TOL))
+    worst = sorted(rows, key=lambda r: -r[2] / r[3])
+    fails = [r for r in rows if not r[2] <= r[3]]
+    print(f"{case}: {len(rows)} comparisons, {len(fails)} over tolerance"
+          + (f"; fewgen has gradients the reference lacks: {missing[:5]}" if missing else ""))
+    for kind in ("loss", "grad", "update"):
+        errs = [r[2] for r in rows if r[0] == kind]
+        print(f"   {kind:6s} {len(errs):4d} compared, largest relative error {max(errs):.2e}, median {np.median(errs):.2e}")
+    for kind, name, err, tol in worst[:8]:
+        print(f"   {kind:6s} {err:10.3e}  (tol {tol:.0e})  {name}")
+    return not fails and not missing
+
+
+def write_fixture(path, case, scalars, grads, before, after):
+    fixture = {"case": case, "loss_tolerance": LOSS_TOL, "tensor_tolerance": TENSOR_TOL,
+               "sketch_dim": SKETCH_DIM, "scalars": scalars,
+               "gradients": {k: sketch(v) for k, v in grads.items()},
+               "updates": {k: sketch(v.astype(np.float64) - before[k]) for k, v in after.items()},
+               "reference": "official projected-gan step (PyTorch %s) on fewgen's exported state" % __import__("torch").__version__}
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(fixture, f, indent=0)
+    os.replace(tmp, path)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repo", required=True, help="checkout of autonomousvision/projected-gan")
+    ap.add_argument("--work", required=True, help="folder for fewgen's exported states")
+    ap.add_argument("--cases", default=",".join(CASES), help="comma-separated (default: all eight)")
+    ap.add_argument("--fixtures", help="write the JSON fixtures of StepParityTest here")
+    ap.add_argument("--no-export", action="store_true", help="reuse the states already in --work")
+    args = ap.parse_args()
+    cases = args.cases.split(",")
+    if not args.no_export:
+        cp = os.pathsep.join([os.path.join(ROOT, "target", "fewgen.jar"), os.path.join(ROOT, "target", "test-classes")])
+        subprocess.run(["java", "-cp", cp, "org.fewgen.train.StepParity", args.work] + cases, check=True)
+    ok = True
+    for case in cases:
+        case_dir = os.path.join(args.work, case)
+        scalars, grads, before, after = official_step(args.repo, case_dir)
+        ok &= compare(case, scalars, grads, before, after, case_dir)
+        if args.fixtures:
+            os.makedirs(args.fixtures, exist_ok=True)
+            write_fixture(os.path.join(args.fixtures, case + ".json"), case, scalars, grads, before, after)
+    print("parity: " + ("every loss, gradient and update within tolerance" if ok else "FAILED"))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

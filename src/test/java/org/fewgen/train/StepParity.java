@@ -1,0 +1,295 @@
+package org.fewgen.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.fewgen.gan.ConvKind;
+import org.fewgen.io.SafeTensors;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One full training step of fewgen set up so that the official Projected GAN code can run the
+ * same step: narrow networks, no augmentation, latents and real batches from formulas, and a
+ * state that has already trained (so Adam's second moments, the EMA and the spectral-norm vectors
+ * are not at their initial values). {@code bench/reference/step_parity.py} exports it with
+ * {@link #main}, runs the official step on the exported state and writes the fixtures that
+ * {@link StepParityTest} checks.
+ *
+ * <p>Comparisons use {@link #sketch}: a tensor's norm and its dot products with pseudo-random ±1
+ * vectors (splitmix64 of the element index, the same in the Python script). The dot products of
+ * a difference estimate its L2 norm (Johnson–Lindenstrauss), so a fixture of a few kilobytes
+ * bounds the relative error of tensors with millions of elements.
+ */
+final class StepParity {
+
+    /** One configuration of the parity grid. */
+    record Case(int resolution, ConvKind generator, ConvKind dConv) {
+        String name() {
+            return "g-" + generator.name().toLowerCase(Locale.ROOT) + "_d-" + dConv.name().toLowerCase(Locale.ROOT)
+                    + "_" + resolution;
+        }
+
+        static Case parse(String name) {
+            for (Case c : ALL) {
+                if (c.name().equals(name)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("no parity case " + name);
+        }
+    }
+
+    static final List<Case> ALL = List.of(
+            new Case(64, ConvKind.CONV, ConvKind.CONV), new Case(64, ConvKind.CONV, ConvKind.DSC),
+            new Case(64, ConvKind.DSC, ConvKind.CONV), new Case(64, ConvKind.DSC, ConvKind.DSC),
+            new Case(256, ConvKind.CONV, ConvKind.CONV), new Case(256, ConvKind.CONV, ConvKind.DSC),
+            new Case(256, ConvKind.DSC, ConvKind.CONV), new Case(256, ConvKind.DSC, ConvKind.DSC));
+
+    static final int NGF = 8;
+    static final int BATCH = 4;
+    /** Steps trained before the compared one. */
+    static final int WARMUP = 2;
+    static final int SKETCH_DIM = 8;
+
+    private StepParity() {
+    }
+
+    static TrainConfig config(Case c, Path out) {
+        // no EMA ramp-up: with it, β after two steps is ~1e-3 and the EMA would merely copy G
+        return TrainConfig.builder().data("parity").out(out.toString()).resolution(c.resolution())
+                .generator(c.generator()).dConv(c.dConv()).ngf(NGF).batch(BATCH).diffAugment(false).emaRampup(0)
+                .seed(11).device("cpu").build();
+    }
+
+    /**
+     * Real images with large flat areas (a plain background and a plain disc per image), where
+     * activations of the frozen feature network sit exactly on ReLU6's corners.
+     */
+    static float[] reals(int step, int batch, int res) {
+        float[] out = new float[batch * 3 * res * res];
+        for (int i = 0; i < batch; i++) {
+            int k = step * batch + i;
+            float[] bg = {1f - 0.125f * (k % 3), 0.75f + 0.0625f * (k % 5), 1f};
+            float[] fg = {-0.5f + 0.25f * (k % 4), 0.875f - 0.5f * (k % 3), -1f + 0.125f * (k % 7)};
+            int cx = res / 4 + (k * 7) % (res / 2);
+            int cy = res / 3 + (k * 5) % (res / 3);
+            int r = res / 6 + k % (res / 8);
+            for (int ch = 0; ch < 3; ch++) {
+                for (int y = 0; y < res; y++) {
+                    for (int x = 0; x < res; x++) {
+                        boolean in = (x - cx) * (x - cx) + (y - cy) * (y - cy) < r * r;
+                        out[((i * 3 + ch) * res + y) * res + x] = in ? fg[ch] : bg[ch];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Latents uniform on [−√3, √3] (unit variance) from splitmix64: no transcendental functions. */
+    static float[] latents(int draw, int batch, int zDim) {
+        float[] z = new float[batch * zDim];
+        for (int i = 0; i < z.length; i++) {
+            double u = (splitmix64(((long) draw << 32) + i) >>> 11) * 0x1.0p-53;
+            z[i] = (float) ((2 * u - 1) * Math.sqrt(3));
+        }
+        return z;
+    }
+
+    static long splitmix64(long x) {
+        long z = x + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** {@code [‖t‖, Σᵢ s₁(i)·tᵢ, …]} with signs {@code s_j(i)} = the low bit of splitmix64(j·2⁴⁰ + i). */
+    static double[] sketch(double[] t) {
+        double[] s = new double[SKETCH_DIM + 1];
+        double norm = 0;
+        for (double v : t) {
+            norm += v * v;
+        }
+        s[0] = Math.sqrt(norm);
+        for (int j = 0; j < SKETCH_DIM; j++) {
+            long base = ((long) j) << 40;
+            double acc = 0;
+            for (int i = 0; i < t.length; i++) {
+                acc += (splitmix64(base + i) & 1L) == 0 ? t[i] : -t[i];
+            }
+            s[j + 1] = acc;
+        }
+        return s;
+    }
+
+    static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    static double[] difference(float[] after, float[] before) {
+        double[] d = new double[after.length];
+        for (int i = 0; i < after.length; i++) {
+            d[i] = (double) after[i] - before[i];
+        }
+        return d;
+    }
+
+    /** What one parity step gave: losses, gradients and the state before and after, on the host. */
+    static final class Result {
+        float lossG;
+        float lossD;
+        float dReal;
+        float dFake;
+        final Map<String, float[]> gradients = new LinkedHashMap<>();
+        final Map<String, float[]> before = new LinkedHashMap<>();
+        final Map<String, float[]> after = new LinkedHashMap<>();
+    }
+
+    /** Everything of the state a step changes: G, G_ema and D (without its frozen feature network). */
+    private static Map<String, float[]> state(GanTrainer t) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        t.generator().stateDict().forEach((k, v) -> out.put("G." + k, v.toFloatArray()));
+        t.generatorEma().stateDict().forEach((k, v) -> out.put("G_ema." + k, v.toFloatArray()));
+        t.discriminator().stateDict().forEach((k, v) -> {
+            if (!k.startsWith("feature_network.")) {
+                out.put("D." + k, v.toFloatArray());
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Trains {@link #WARMUP} steps, then one more with every gradient recorded.
+     *
+     * @param export folder for {@code before.safetensors} (snapshot), {@code inputs.safetensors}
+     *     and {@code after.safetensors}, or null
+     */
+    static Result run(Case c, Path tmp, Path export) throws IOException {
+        TrainConfig config = config(c, tmp);
+        int b = config.batch();
+        int r = config.resolution();
+        Result res = new Result();
+        try (GanTrainer t = new GanTrainer(config, new FastGanNetworks(), Device.cpu())) {
+            // warm-up at learning rate 0: Adam's second moments, the power-iteration vectors and the
+            // batch-norm statistics move on, the weights do not, so D's logits stay near 0, well
+            // inside the hinge margins (where one logit crossing ±1 in the last bit would change a
+            // gradient by 1/(logits per pass), a difference of rounding and not of implementation)
+            t.setLearningRate(0);
+            for (int k = 0; k < WARMUP; k++) {
+                t.trainStep(reals(k, b, r), latents(2 * k, b, config.zDim()), latents(2 * k + 1, b, config.zDim()), false);
+            }
+            t.setLearningRate(config.lr());
+            float[] zG = latents(2 * WARMUP, b, config.zDim());
+            float[] zD = latents(2 * WARMUP + 1, b, config.zDim());
+            float[] x = reals(WARMUP, b, r);
+            if (export != null) {
+                Files.createDirectories(export);
+                t.saveSnapshot(export.resolve("before.safetensors"));
+                try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                    Map<String, NDArray> in = new LinkedHashMap<>();
+                    in.put("z_G", m.create(zG, new Shape(b, config.zDim())));
+                    in.put("z_D", m.create(zD, new Shape(b, config.zDim())));
+                    in.put("reals", m.create(x, new Shape(b, 3, r, r)));
+                    SafeTensors.write(export.resolve("inputs.safetensors"), in, Map.of(
+                            "case", c.name(), "ema_beta", Double.toString(config.emaBeta(t.nimg())),
+                            "nimg", Long.toString(t.nimg()), "lr", Double.toString(config.lr()),
+                            "beta1", Double.toString(config.beta1()), "beta2", Double.toString(config.beta2()),
+                            "eps", Double.toString(config.eps()), "d_input", Integer.toString(config.dInput())));
+                }
+            }
+            res.before.putAll(state(t));
+            t.setGradientObserver((who, params) -> params.forEach((k, p) -> {
+                if (p.hasGradient()) {
+                    res.gradients.put(who + "." + k, p.getGradient().toFloatArray());
+                }
+            }));
+            GanTrainer.StepResult s = t.trainStep(x, zG, zD, true);
+            res.lossG = s.lossG();
+            res.lossD = s.lossD();
+            res.dReal = s.dReal();
+            res.dFake = s.dFake();
+            res.after.putAll(state(t));
+        }
+        if (export != null) {
+            try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                Map<String, NDArray> out = new LinkedHashMap<>();
+                res.gradients.forEach((k, v) -> out.put("grad." + k, m.create(v)));
+                res.after.forEach((k, v) -> out.put("after." + k, m.create(v)));
+                SafeTensors.write(export.resolve("after.safetensors"), out, Map.of(
+                        "loss_G", Float.toString(res.lossG), "loss_D", Float.toString(res.lossD),
+                        "D_real", Float.toString(res.dReal), "D_fake", Float.toString(res.dFake)));
+            }
+        }
+        return res;
+    }
+
+    /**
+     * Writes {@code forward.safetensors}: G's and D's intermediate maps on the exported state in
+     * eval mode (no batch statistics, no power iteration), to locate a difference the step shows.
+     */
+    static void exportForward(Case c, Path export) throws IOException {
+        TrainConfig config = config(c, Files.createTempDirectory("parity"));
+        int b = config.batch();
+        int r = config.resolution();
+        try (GanTrainer t = new GanTrainer(config, new FastGanNetworks(), Device.cpu());
+             NDManager m = t.manager().newSubManager()) {
+            t.loadSnapshot(export.resolve("before.safetensors"));
+            t.generator().train(false);
+            t.discriminator().train(false);
+            Map<String, float[]> host = new LinkedHashMap<>();
+            Map<String, Shape> shapes = new LinkedHashMap<>();
+            java.util.function.BiConsumer<String, NDArray> keep = (k, v) -> {
+                host.put(k, v.toFloatArray());
+                shapes.put(k, v.getShape());
+            };
+            NDArray z = m.create(latents(2 * WARMUP, b, config.zDim()), new Shape(b, config.zDim()));
+            NDArray reals = m.create(reals(WARMUP, b, r), new Shape(b, 3, r, r));
+            org.fewgen.nn.Tensors.noGrad(() -> {
+                NDArray img = ((org.fewgen.gan.FastGanGenerator) t.generator()).forward(z,
+                        (k, v) -> keep.accept("G." + k, v));
+                keep.accept("G.out", img);
+                ((org.fewgen.gan.ProjectedDiscriminator) t.discriminator()).forward(reals,
+                        (k, v) -> keep.accept("D.real." + k, v));
+                return null;
+            });
+            // D's gradient with respect to its input on the real batch: what G learns from
+            reals.setRequiresGradient(true);
+            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch")
+                    .newGradientCollector()) {
+                gc.backward(t.discriminatorNet().apply(reals).mean());
+            }
+            keep.accept("D.real.input_grad", reals.getGradient());
+            Map<String, NDArray> out = new LinkedHashMap<>();
+            host.forEach((k, v) -> out.put(k, m.create(v, shapes.get(k))));
+            SafeTensors.write(export.resolve("forward.safetensors"), out, Map.of());
+        }
+    }
+
+    /** {@code StepParity DIR [CASE...]}: exports each case (all by default) to DIR/CASE. */
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args[0]);
+        List<Case> cases = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            cases.add(Case.parse(args[i]));
+        }
+        for (Case c : cases.isEmpty() ? ALL : cases) {
+            Path tmp = Files.createTempDirectory("parity");
+            run(c, tmp, dir.resolve(c.name()));
+            exportForward(c, dir.resolve(c.name()));
+            System.out.println("exported " + dir.resolve(c.name()));
+        }
+    }
+}
