@@ -31,7 +31,8 @@ public final class UaeRun {
 
     /** The run folder's name after its number: {@code uae-mnist-m25-linear}. */
     public static String describe(String prefix, UaeConfig c) {
-        String d = c.data().replaceAll("[^A-Za-z0-9]+", "_");
+        // the last path element, not the whole path flattened: /home/me/data/fashion/ -> fashion
+        String d = org.fewgen.train.TrainConfig.dataLabel(c.data());
         return prefix + "-" + d + "-m" + c.measurements() + "-" + c.encoder()
                 + (c.rowNorm() > 0 ? "-rownorm" + c.rowNorm() : "");
     }
