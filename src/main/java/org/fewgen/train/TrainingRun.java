@@ -392,6 +392,10 @@ public final class TrainingRun {
         o.addProperty("seconds", round(trainer.trainSeconds()));
         o.addProperty("rss_mib", round(MemoryStats.rssMiB()));
         o.addProperty("peak_rss_mib", round(MemoryStats.peakRssMiB()));
+        // arrays held by the trainer's manager and its children: a leak shows as a count that grows (bench soak)
+        if (trainer.manager() instanceof ai.djl.ndarray.BaseNDManager base) {
+            o.addProperty("ndarrays", base.getManagedArrays().size());
+        }
         double dev = MemoryStats.deviceMiB(device);
         if (dev >= 0) {
             o.addProperty("device_mib", round(dev));
