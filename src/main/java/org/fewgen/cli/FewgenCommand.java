@@ -65,12 +65,11 @@ public final class FewgenCommand implements Runnable {
                     + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile());
             return where + ": " + why;
         }
+        if (e instanceof java.io.UncheckedIOException u && u.getCause() instanceof java.nio.file.FileSystemException fs) {
+            return describe(fs);
+        }
         if (e.getMessage() == null) {
             return e.getClass().getSimpleName();
-        }
-        if (e instanceof java.io.UncheckedIOException u && u.getCause() instanceof java.nio.file.FileSystemException fs
-                && fs.getMessage().equals(u.getMessage())) {
-            return describe(fs);
         }
         return e.getMessage().lines().findFirst().orElse("");
     }
