@@ -113,6 +113,10 @@ public final class TrainingRun {
                         new IllegalArgumentException("--resume " + resumeDir + ": no complete snapshot to resume from"));
             }
             try (GanTrainer trainer = new GanTrainer(config, factory, device)) {
+                if (resumeFrom != null) {
+                    // before config.json is rewritten: a snapshot that fails to load leaves the folder as it was
+                    trainer.loadSnapshot(resumeFrom);
+                }
                 RunDir run = resumeDir;
                 if (run == null) {
                     run = RunDir.create(Path.of(config.out()), config.description());
@@ -138,7 +142,6 @@ public final class TrainingRun {
                         e.add("config", config.toJsonObject());
                         metrics.event("start", e);
                     } else {
-                        trainer.loadSnapshot(resumeFrom);
                         JsonObject e = new JsonObject();
                         e.addProperty("snapshot", resumeFrom.getFileName().toString());
                         e.addProperty("step", trainer.step());

@@ -102,6 +102,30 @@ class RunReliabilityTest {
     }
 
     @Test
+    void aSnapshotWithNonFiniteValuesIsRefusedNamingTheTensorAndLeavesTheFolderAsItWas() throws IOException {
+        Path run = start(TinyGan.config(tmp).build(), new TrainingRun.Options()).runDir();
+        Path snap = run.resolve("snapshot-000000.032.safetensors");
+        byte[] bytes = Files.readAllBytes(snap);
+        long headerLen = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        com.google.gson.JsonObject header = com.google.gson.JsonParser.parseString(
+                new String(bytes, 8, (int) headerLen, java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
+        String name = header.keySet().stream().filter(k -> k.startsWith(Snapshot.PREFIX_G)).findFirst().orElseThrow();
+        long begin = header.getAsJsonObject(name).getAsJsonArray("data_offsets").get(0).getAsLong();
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putFloat((int) (8 + headerLen + begin), Float.POSITIVE_INFINITY);
+        Files.write(snap, bytes);
+        String config = Files.readString(run.resolve(RunDir.CONFIG));
+        List<String> metrics = Files.readAllLines(run.resolve(RunDir.METRICS));
+        assertThatThrownBy(() -> resume(TinyGan.config(tmp).kimg(0.064).build(), run, new TrainingRun.Options()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(snap.toString())
+                .hasMessageContaining("'" + name + "' holds 1 non-finite value");
+        assertThat(Files.readString(run.resolve(RunDir.CONFIG))).isEqualTo(config);
+        assertThat(Files.readAllLines(run.resolve(RunDir.METRICS))).isEqualTo(metrics);
+        assertThat(run.resolve(RunLock.FILE)).doesNotExist();
+    }
+
+    @Test
     void aFailedStartLeavesNoRunFolder() {
         TrainConfig c = TinyGan.config(tmp).build();
         NetworkFactory broken = new NetworkFactory() {
