@@ -79,6 +79,29 @@ class CsReliabilityTest {
     }
 
     @Test
+    void aSignalDuringCompareStopsBeforeTheNextMethodAndSaysHowToContinue() throws Exception {
+        UaeConfig base = new UaeConfig("mnist", 1, 0.1f, "linear", new int[0], new int[] {32}, 1, 50, 1e-3f, 0f, 0f, 1L,
+                "", 0);
+        Compare.Settings s = new Compare.Settings(List.of(5), List.of("pca-linear"), base, 1, 20, 100, 5, 2, 5, false,
+                tmp, tmp.resolve("runs"), false);
+        CsData small = CsData.loadMnist(TestEnv.data().resolve("mnist")).limit(200, 20, 20);
+        try (GracefulStop stop = GracefulStop.install(System.err); NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            sun.misc.Signal.raise(new sun.misc.Signal("TERM")); // handled by the stop handler, not the JVM's default
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!GracefulStop.requested() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Compare c = new Compare(s, small, manager, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            assertThatThrownBy(c::run).isInstanceOfSatisfying(GracefulStop.Stopped.class,
+                            e -> assertThat(e.exitCode()).isEqualTo(143))
+                    .hasMessageContaining("stopped before pca-linear m=5 on SIGTERM")
+                    .hasMessageContaining("Continue with the same fewgen cs compare command");
+        }
+        assertThat(tmp.resolve(org.fewgen.io.RunLock.FILE)).doesNotExist();
+        assertThat(tmp.resolve("results.json")).doesNotExist();
+    }
+
+    @Test
     void zeroEpochsAreRefused() {
         assertThatThrownBy(() -> new UaeConfig("mnist", 25, 0.1f, "linear", new int[0], new int[] {32}, 0, 50, 1e-3f, 0f,
                 0f, 1L, "", 0)).hasMessage("--epochs must be at least 1, not 0");
