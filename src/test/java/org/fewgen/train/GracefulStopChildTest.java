@@ -87,6 +87,27 @@ class GracefulStopChildTest {
     }
 
     @Test
+    void ctrlCDuringTheDemoWritesASnapshotAndExits130() throws Exception {
+        Path out = tmp.resolve("runs");
+        Path run = out.resolve("00000-fastgan-dsc-shapes-64");
+        Process child = start("demo", "--out", out.toString(), "--device", "cpu");
+        try {
+            await(child, () -> Files.exists(run.resolve(RunDir.METRICS)), "the start of training");
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start();
+            assertThat(kill.waitFor()).isZero();
+            assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("exit after SIGINT").isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+        String log = log();
+        assertThat(child.exitValue()).as(log).isEqualTo(130);
+        assertThat(log).contains("on SIGINT; snapshot").contains("Resume with: fewgen gan train --resume " + run);
+        Path snap = Snapshot.latestComplete(run, m -> { }).orElseThrow();
+        assertThat(Long.parseLong(Snapshot.validate(snap).get(Snapshot.META_STEP))).isGreaterThanOrEqualTo(1);
+        assertThat(run.resolve(RunLock.FILE)).doesNotExist();
+    }
+
+    @Test
     void sigintDuringCsTrainWritesACheckpointAndExits130() throws Exception {
         Path runs = tmp.resolve("runs");
         Process child = start("cs", "train", "--data", TestEnv.data().resolve("mnist").toString(), "--epochs", "200",
