@@ -49,6 +49,10 @@ public final class BenchReport {
         }
     }
 
+    public List<GanBenchmark.ConfigResult> results() {
+        return results;
+    }
+
     public List<Pair> pairs() {
         List<Pair> out = new ArrayList<>();
         for (GanBenchmark.ConfigResult c : results) {

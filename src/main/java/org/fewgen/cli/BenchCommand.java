@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code fewgen bench} group. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Speed and memory benchmarks.",
-        subcommands = {BenchGanCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchGanCommand.class, BenchSoakCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

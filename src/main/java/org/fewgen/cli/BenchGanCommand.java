@@ -96,6 +96,11 @@ public final class BenchGanCommand implements Callable<Integer> {
             description = "the machine's peak GFLOP/s for '%% of peak' (default: measured with a large 3×3 convolution)")
     Double peakGflops;
 
+    @Option(names = "--contend", paramLabel = "N", defaultValue = "0",
+            description = {"then time every configuration again while N CPU-bound processes compete for the cores,",
+                    "and print quiet vs loaded ms/step and their ratio (default: 0, off)"})
+    int contend;
+
     /** The full command line, for the report; set by tests or the launcher. */
     String commandLine;
 
@@ -108,6 +113,9 @@ public final class BenchGanCommand implements Callable<Integer> {
         }
         if (threads != null && threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
+        }
+        if (contend < 0) {
+            throw new IllegalArgumentException("--contend must be 0 or more, not " + contend);
         }
         if (peakGflops != null && !(peakGflops > 0)) {
             throw new IllegalArgumentException("--peak-gflops must be positive, not " + peakGflops);
@@ -122,6 +130,10 @@ public final class BenchGanCommand implements Callable<Integer> {
         String mallocHint = NativeMalloc.hint(d);
         if (mallocHint != null) {
             out.println(mallocHint);
+        }
+        String ompHint = org.fewgen.util.OpenMp.hint(d);
+        if (ompHint != null) {
+            out.println(ompHint);
         }
         BenchReport report = GanBenchmark.measure(options, d, peakGflops, commandLine(), line -> {
             out.println(line);
@@ -149,8 +161,34 @@ public final class BenchGanCommand implements Callable<Integer> {
             out.println();
             out.println("wrote " + json);
         }
+        if (contend > 0) {
+            contention(options, d, report, out);
+        }
         out.flush();
         return 0;
+    }
+
+    /** The slow-down a busy machine causes, measured: the same configurations again under a competing load. */
+    private void contention(GanBenchmark.Options options, Device d, BenchReport quiet, java.io.PrintWriter out)
+            throws Exception {
+        out.println();
+        out.printf(Locale.ROOT, "competing load: %d CPU-bound processes on %d cores; OMP_WAIT_POLICY=%s, %d threads%n",
+                contend, Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OMP_WAIT_POLICY",
+                        "(unset: libgomp spins)"), JniUtils.getNumThreads());
+        BenchReport loaded;
+        try (org.fewgen.bench.CompetingLoad load = org.fewgen.bench.CompetingLoad.start(contend)) {
+            loaded = GanBenchmark.measure(options, d, peakGflops != null ? peakGflops : 1.0, commandLine(), line -> { },
+                    partial -> { });
+        }
+        out.println("| config | quiet ms/step | loaded ms/step | loaded / quiet |");
+        out.println("|---|---|---|---|");
+        for (int i = 0; i < quiet.results().size(); i++) {
+            GanBenchmark.ConfigResult q = quiet.results().get(i);
+            GanBenchmark.ConfigResult l = loaded.results().get(i);
+            out.printf(Locale.ROOT, "| %dx%d %s | %.1f | %.1f | %.2fx |%n", q.resolution(), q.batch(),
+                    q.generator().name().toLowerCase(Locale.ROOT), q.medianMillis(), l.medianMillis(),
+                    l.medianMillis() / q.medianMillis());
+        }
     }
 
     private List<Size> points() {

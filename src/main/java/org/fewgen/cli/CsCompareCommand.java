@@ -84,12 +84,21 @@ public final class CsCompareCommand implements Callable<Integer> {
                         + String.join(", ", Compare.METHODS) + ")");
             }
         }
+        if (vaeEpochs < 1) {
+            throw new IllegalArgumentException("--vae-epochs must be at least 1, not " + vaeEpochs);
+        }
+        OutputFolders.require("--out", out);
+        if (runs != null) {
+            OutputFolders.require("--runs", runs);
+        }
         CsData d = CsData.load(data);
         Compare.Settings s = new Compare.Settings(measurements, methods, base, vaeEpochs, lassoImages, lassoMaxIter,
                 csvaeImages, csvaeRestarts, csvaeSteps, noiseless, out, runs == null ? out.resolve("runs") : runs, reportOnly);
         try (NDManager manager = NDManager.newBaseManager(UaeRun.device(device))) {
             Compare c = new Compare(s, d, manager, System.out);
-            c.run();
+            try (org.fewgen.util.GracefulStop stop = org.fewgen.util.GracefulStop.install(System.err)) {
+                c.run();
+            }
             System.out.println();
             System.out.print(c.table());
             System.out.println("wrote " + out.resolve("results.csv") + ", results.json, error-vs-m.png, examples-m*.png");

@@ -89,6 +89,9 @@ public final class CsTrainCommand implements Callable<Integer> {
                 c = c.withEncoder("fixed", 0f, transferFrom.toString());
             }
         }
+        if (resume == null) {
+            OutputFolders.require("--runs", runs);
+        }
         CsData d = CsData.load(c.data());
         try (NDManager manager = NDManager.newBaseManager(UaeRun.device(device))) {
             NDArray fixed = null;
@@ -102,7 +105,10 @@ public final class CsTrainCommand implements Callable<Integer> {
                         c.decoderHidden(), c.epochs(), c.batch(), c.lr(), c.encoderL2(), 0f, c.seed(), c.transferFrom(),
                         c.maxTrain());
             }
-            UaeRun.Result r = UaeRun.run(c, d, manager, runs, "uae", fixed, resume, System.out);
+            UaeRun.Result r;
+            try (org.fewgen.util.GracefulStop stop = org.fewgen.util.GracefulStop.install(System.err)) {
+                r = UaeRun.run(c, d, manager, runs, "uae", fixed, resume, System.out);
+            }
             System.out.printf("best epoch %d (valid l2 %.4f); test l2 %.4f ± %.4f with noise, %.4f noiseless (%d images)%n",
                     r.outcome().bestEpoch(), r.outcome().bestValidL2(), r.test().l2Mean(), r.test().l2Stderr(),
                     r.testNoiseless().l2Mean(), r.test().count());

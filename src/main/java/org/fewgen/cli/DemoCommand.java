@@ -63,8 +63,12 @@ public final class DemoCommand implements Callable<Integer> {
         TrainConfig config = config();
         System.out.println("fewgen demo: Faster Projected GAN on " + DATA + " (procedural coloured shapes), "
                 + RESOLUTION + "x" + RESOLUTION + ", " + config.kimg() + " kimg (" + config.totalSteps() + " steps); sized for under 15 minutes on 2 CPU cores");
-        String commandLine = "fewgen demo " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        TrainingRun.Result r = Training.launch(config, null, commandLine, System.out);
+        OutputFolders.require("--out", java.nio.file.Path.of(out));
+        String commandLine = FewgenCommand.commandLineOf(spec);
+        TrainingRun.Result r;
+        try (org.fewgen.util.GracefulStop stop = org.fewgen.util.GracefulStop.install(System.err)) {
+            r = Training.launch(config, null, commandLine, System.out);
+        }
         GanTrainCommand.printWhere(System.out, r);
         System.out.println("real images: " + r.runDir().resolve("reals.png"));
         return 0;

@@ -28,11 +28,59 @@ public final class FewgenCommand implements Runnable {
             if (System.getenv("FEWGEN_DEBUG") != null) {
                 ex.printStackTrace();
             }
-            String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-            commandLine.getErr().println("fewgen: error: " + msg);
+            if (root instanceof org.fewgen.util.GracefulStop.Stopped stopped) {
+                commandLine.getErr().println("fewgen: " + stopped.getMessage());
+                return stopped.exitCode();
+            }
+            commandLine.getErr().println("fewgen: error: " + describe(root));
             return 2;
         });
         return cl;
+    }
+
+    /**
+     * One line for an exception. The JDK's file exceptions carry only the path as their message
+     * ("fewgen: error: runs" said nothing), so the reason is added from the exception's kind.
+     */
+    static String describe(Throwable e) {
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            String why;
+            if (e instanceof java.nio.file.FileAlreadyExistsException) {
+                why = "already exists (a file where a folder is needed?)";
+            } else if (e instanceof java.nio.file.NoSuchFileException) {
+                why = "no such file or folder";
+            } else if (e instanceof java.nio.file.AccessDeniedException) {
+                why = "permission denied";
+            } else if (e instanceof java.nio.file.NotDirectoryException) {
+                why = "not a folder";
+            } else if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+                why = "folder not empty";
+            } else {
+                why = e.getClass().getSimpleName();
+            }
+            if (fs.getReason() != null) {
+                why = fs.getReason();
+            }
+            String where = fs.getFile() == null ? "" : fs.getFile()
+                    + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile());
+            return where + ": " + why;
+        }
+        if (e instanceof java.io.UncheckedIOException u && u.getCause() instanceof java.nio.file.FileSystemException fs) {
+            return describe(fs);
+        }
+        if (e.getMessage() == null) {
+            return e.getClass().getSimpleName();
+        }
+        return e.getMessage().lines().findFirst().orElse("");
+    }
+
+    /**
+     * The command line as the user typed it, for config.json. The parse result of a subcommand
+     * holds every original argument, the group names included, so prefixing the subcommand's own
+     * name repeated them ("fewgen gan train gan train ...").
+     */
+    static String commandLineOf(CommandLine.Model.CommandSpec spec) {
+        return "fewgen " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
     }
 
     public static void main(String[] args) {

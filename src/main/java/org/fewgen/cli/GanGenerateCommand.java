@@ -61,6 +61,7 @@ public final class GanGenerateCommand implements Callable<Integer> {
         if (interpolate < 0 || interpolate > 1000) {
             throw new IllegalArgumentException("--interpolate must be between 0 and 1000, not " + interpolate);
         }
+        OutputFolders.require("--out", out);
         Path file = Sampler.resolve(checkpoint, m -> System.err.println("warning: " + m));
         Files.createDirectories(out);
         try (Sampler sampler = new Sampler(file, new FastGanNetworks(), Devices.choose(device))) {
@@ -144,6 +145,11 @@ public final class GanGenerateCommand implements Callable<Integer> {
                 int cols = Integer.parseInt(parts[0].trim());
                 int rows = Integer.parseInt(parts[1].trim());
                 if (cols > 0 && rows > 0) {
+                    // more cells than images would leave black cells and a grid of another shape than asked
+                    if ((long) cols * rows > count) {
+                        throw new IllegalArgumentException("--grid " + spec + " has " + (long) cols * rows
+                                + " cells but --seeds gives only " + count + " images");
+                    }
                     return new int[] {cols, rows};
                 }
             }

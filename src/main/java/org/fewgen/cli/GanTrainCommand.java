@@ -11,7 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import org.fewgen.train.FidMonitor;
-import java.nio.file.Path;
+import org.fewgen.util.GracefulStop;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -123,10 +123,16 @@ public final class GanTrainCommand implements Callable<Integer> {
             stdout.println(config.toJson());
             return 0;
         }
-        String commandLine = "fewgen gan train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        if (resume == null) {
+            OutputFolders.require("--out", Path.of(config.out()));
+        }
+        String commandLine = FewgenCommand.commandLineOf(spec);
         FidMonitor.Settings fid = metricEvery == null ? null
                 : new FidMonitor.Settings(metricEvery, metricNum, inceptionWeights, metricKid);
-        TrainingRun.Result r = Training.launch(config, resume, commandLine, stdout, fid);
+        TrainingRun.Result r;
+        try (GracefulStop stop = GracefulStop.install(System.err)) {
+            r = Training.launch(config, resume, commandLine, stdout, fid);
+        }
         printWhere(stdout, r);
         return 0;
     }

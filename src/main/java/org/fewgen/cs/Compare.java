@@ -78,6 +78,19 @@ public final class Compare {
      */
     public void run() throws IOException {
         Files.createDirectories(s.out());
+        try (org.fewgen.io.RunLock lock = org.fewgen.io.RunLock.acquire(s.out(), log::println)) {
+            for (Path p : lock.removeLeftoverTemporaryFiles()) {
+                log.println("removed " + p.getFileName() + ", left by an interrupted write");
+            }
+            runLocked();
+        } catch (org.fewgen.util.GracefulStop.Stopped e) {
+            throw new org.fewgen.util.GracefulStop.Stopped(e.getMessage().replaceAll("\\. Resume with: .*", "")
+                    + ". Continue with the same fewgen cs compare command: finished results and runs are reused",
+                    e.exitCode());
+        }
+    }
+
+    private void runLocked() throws IOException {
         Map<String, JsonObject> previous = previousRecords();
         // results of methods or m values outside this invocation stay in the files
         for (JsonObject old : previous.values()) {
@@ -104,6 +117,11 @@ public final class Compare {
                 if (s.reportOnly() && !hasFinishedRun(method, m)) {
                     log.printf(Locale.ROOT, "%-12s m=%-4d not run (--report-only)%n", method, m);
                     continue;
+                }
+                if (org.fewgen.util.GracefulStop.requested()) {
+                    throw new org.fewgen.util.GracefulStop.Stopped("stopped before " + method + " m=" + m + " on "
+                            + org.fewgen.util.GracefulStop.signalName() + "; results so far are in " + s.out(),
+                            org.fewgen.util.GracefulStop.exitCode());
                 }
                 long t0 = System.nanoTime();
                 JsonObject rec = evaluate(method, m);
@@ -239,7 +257,9 @@ public final class Compare {
     private CsVae vae() throws IOException {
         if (vae == null) {
             vae = new CsVae(manager, data.pixels(), 20, new int[] {500, 500});
-            Path file = s.runs().resolve("csvae-" + data.name() + "-e" + s.vaeEpochs() + ".safetensors");
+            // named after the data as given: every IDX folder is "mnist" to CsData, and a prior of one must not serve another
+            Path file = s.runs().resolve("csvae-" + org.fewgen.train.TrainConfig.dataLabel(s.base().data()) + "-e"
+                    + s.vaeEpochs() + ".safetensors");
             if (Files.isRegularFile(file)) {
                 log.println("reusing the CS-VAE prior " + file);
                 try (NDManager tmp = manager.newSubManager()) {
@@ -258,10 +278,8 @@ public final class Compare {
         float[] a = Lasso.gaussianMatrix(m, data.pixels(), 7L * m);
         int validImages = Math.min(100, data.validCount());
         float[] xv = java.util.Arrays.copyOf(data.valid(), validImages * data.pixels());
-        double bestLambda = Double.NaN;
-        double bestErr = Double.POSITIVE_INFINITY;
         JsonArray grid = new JsonArray();
-        for (double lambda : LAMBDA_GRID) {
+        double bestLambda = chooseLambda(LAMBDA_GRID, lambda -> {
             Lasso l = new Lasso(manager, a, m, data.pixels(), basis, data.side(), lambda, s.base().noise(),
                     Math.min(2000, s.lassoMaxIterations()), 1e-6);
             double err = Evaluation.evaluate(l, xv, validImages, Evaluation.SEED + 1, false).l2Mean();
@@ -270,10 +288,11 @@ public final class Compare {
             g.addProperty("valid_l2", err);
             g.addProperty("iterations", l.lastIterations());
             grid.add(g);
-            if (err < bestErr) {
-                bestErr = err;
-                bestLambda = lambda;
-            }
+            return err;
+        });
+        if (bestLambda == LAMBDA_MIN || bestLambda == LAMBDA_MAX) {
+            log.printf(Locale.ROOT, "warning: %s m=%d: the best λ %.3g is at the end of the searched range%n",
+                    basis, m, bestLambda);
         }
         Lasso chosen = new Lasso(manager, a, m, data.pixels(), basis, data.side(), bestLambda, s.base().noise(),
                 s.lassoMaxIterations(), 1e-6);
@@ -304,6 +323,33 @@ public final class Compare {
             }
         };
         return wrapped;
+    }
+
+    static final double LAMBDA_MIN = 1e-8;
+    static final double LAMBDA_MAX = 1e4;
+
+    /**
+     * The λ with the lowest validation error over {@code grid}, extended past its ends (in steps of
+     * about √10) while the best value sits at an end: on data other than MNIST the error may still
+     * fall at the grid's last λ, and the edge value is then no choice at all.
+     */
+    static double chooseLambda(double[] grid, java.util.function.DoubleUnaryOperator validError) {
+        java.util.TreeMap<Double, Double> err = new java.util.TreeMap<>();
+        for (double l : grid) {
+            err.put(l, validError.applyAsDouble(l));
+        }
+        while (true) {
+            double best = err.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            double next;
+            if (best == err.lastKey() && best < LAMBDA_MAX) {
+                next = Math.min(LAMBDA_MAX, best * Math.sqrt(10));
+            } else if (best == err.firstKey() && best > LAMBDA_MIN) {
+                next = Math.max(LAMBDA_MIN, best / Math.sqrt(10));
+            } else {
+                return best;
+            }
+            err.put(next, validError.applyAsDouble(next));
+        }
     }
 
     /** Trains (or reuses) a run with the given config and returns it as a recovery method. */
@@ -385,7 +431,7 @@ public final class Compare {
         AtomicFiles.writeString(s.out().resolve("results.json"),
                 new GsonBuilder().setPrettyPrinting().create().toJson(arr) + "\n");
         CsCharts.errorVsMeasurements(s.out().resolve("error-vs-m.png"), records,
-                "Test error per image vs measurements (" + data.name() + ", σ = " + s.base().noise() + ")");
+                plotTitle());
         for (Map.Entry<Integer, Map<String, float[]>> e : examples.entrySet()) {
             List<float[]> rows = new ArrayList<>();
             int k = Integer.MAX_VALUE;
@@ -398,6 +444,11 @@ public final class Compare {
                     CsCharts.labelled(CsImages.grid(rows, data.side(), k, 2), "original",
                             new ArrayList<>(e.getValue().keySet())));
         }
+    }
+
+    /** Names the data as given: CsData calls every IDX folder "mnist". */
+    String plotTitle() {
+        return "Test error per image vs measurements (" + s.base().data() + ", σ = " + s.base().noise() + ")";
     }
 
     private static String opt(JsonObject r, String key) {

@@ -45,11 +45,9 @@ public final class CsCharts {
         JFreeChart chart = ChartFactory.createXYLineChart(title, "measurements m", "test ℓ2 error per image", ds,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        LogAxis x = new LogAxis("measurements m");
-        x.setBase(10);
-        x.setTickUnit(new NumberTickUnit(1));
-        x.setSmallestValue(1);
-        plot.setDomainAxis(x);
+        java.util.TreeSet<Integer> ms = new java.util.TreeSet<>();
+        records.forEach(r -> ms.add(r.get("measurements").getAsInt()));
+        plot.setDomainAxis(measurementAxis(ms));
         XYErrorRenderer renderer = new XYErrorRenderer();
         renderer.setDefaultLinesVisible(true);
         renderer.setDefaultShapesVisible(true);
@@ -58,6 +56,44 @@ public final class CsCharts {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, 900, 600));
+    }
+
+    /**
+     * A log axis with one labelled tick at each m. JFreeChart's own ticks on a log axis fall on
+     * powers of the base, so m from 2 to 100 got the single label 10¹.
+     */
+    static LogAxis measurementAxis(java.util.SortedSet<Integer> ms) {
+        List<Integer> values = List.copyOf(ms);
+        LogAxis x = new LogAxis("measurements m") {
+            @Override
+            protected List refreshTicksHorizontal(Graphics2D g2, java.awt.geom.Rectangle2D dataArea,
+                                                  org.jfree.chart.ui.RectangleEdge edge) {
+                return ticks(values);
+            }
+
+            @Override
+            protected List refreshTicksVertical(Graphics2D g2, java.awt.geom.Rectangle2D dataArea,
+                                                org.jfree.chart.ui.RectangleEdge edge) {
+                return ticks(values);
+            }
+        };
+        x.setBase(10);
+        x.setSmallestValue(1);
+        x.setTickUnit(new NumberTickUnit(1));
+        if (!values.isEmpty()) {
+            // a margin of a quarter decade on each side keeps the end labels inside the plot
+            x.setRange(values.get(0) / 1.8, values.get(values.size() - 1) * 1.8);
+        }
+        return x;
+    }
+
+    private static List<org.jfree.chart.axis.NumberTick> ticks(List<Integer> values) {
+        List<org.jfree.chart.axis.NumberTick> ticks = new java.util.ArrayList<>();
+        for (int m : values) {
+            ticks.add(new org.jfree.chart.axis.NumberTick(m, Integer.toString(m), org.jfree.chart.ui.TextAnchor.TOP_CENTER,
+                    org.jfree.chart.ui.TextAnchor.CENTER, 0.0));
+        }
+        return ticks;
     }
 
     /** The image with a left margin naming each row: {@code first}, then {@code labels}. */

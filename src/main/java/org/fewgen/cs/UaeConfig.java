@@ -45,8 +45,15 @@ public record UaeConfig(String data, int measurements, float noise, String encod
         if (!encoder.equals("linear") && !encoder.equals("mlp") && !encoder.equals("fixed")) {
             throw new IllegalArgumentException("--encoder must be linear or mlp, not '" + encoder + "'");
         }
-        if (epochs < 0 || batch < 1 || !(lr > 0)) {
-            throw new IllegalArgumentException("--epochs must be >= 0, --batch >= 1 and --lr > 0");
+        // 0 epochs would write a run of an untrained model that looks like a result
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be at least 1, not " + epochs);
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, not " + batch);
+        }
+        if (!(lr > 0) || Float.isInfinite(lr)) {
+            throw new IllegalArgumentException("--lr must be a positive number, not " + lr);
         }
         if (!(rowNorm >= 0) || !(encoderL2 >= 0)) {
             throw new IllegalArgumentException("--row-norm and --encoder-l2 must be non-negative");

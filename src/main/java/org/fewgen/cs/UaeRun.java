@@ -31,7 +31,8 @@ public final class UaeRun {
 
     /** The run folder's name after its number: {@code uae-mnist-m25-linear}. */
     public static String describe(String prefix, UaeConfig c) {
-        String d = c.data().replaceAll("[^A-Za-z0-9]+", "_");
+        // the last path element, not the whole path flattened: /home/me/data/fashion/ -> fashion
+        String d = org.fewgen.train.TrainConfig.dataLabel(c.data());
         return prefix + "-" + d + "-m" + c.measurements() + "-" + c.encoder()
                 + (c.rowNorm() > 0 ? "-rownorm" + c.rowNorm() : "");
     }
@@ -61,21 +62,45 @@ public final class UaeRun {
      */
     public static Result run(UaeConfig c, CsData data, NDManager manager, Path runsRoot, String prefix,
                              NDArray fixedEncoder, Path resumeDir, PrintStream log) throws IOException {
-        Path dir;
-        if (resumeDir != null) {
-            dir = resumeDir;
-        } else {
-            dir = RunFolder.create(runsRoot, describe(prefix, c));
-            AtomicFiles.writeString(dir.resolve("config.json"), c.toJson());
+        // a resumed folder is locked before anything else, a new one is made only after the model was built
+        org.fewgen.io.RunLock lock = null;
+        try {
+            if (resumeDir != null) {
+                lock = org.fewgen.io.RunLock.acquire(resumeDir, m -> warn(log, m));
+                for (Path p : lock.removeLeftoverTemporaryFiles()) {
+                    warn(log, "removed " + p.getFileName() + ", left by an interrupted write");
+                }
+            }
+            NDArray encoderMatrix = fixedEncoder;
+            if (encoderMatrix == null && c.encoder().equals("fixed")) {
+                // a resumed fixed-encoder run: its encoder is in the checkpoint; any matrix of the right shape will do
+                encoderMatrix = manager.zeros(new ai.djl.ndarray.types.Shape(c.measurements(), data.pixels()));
+            }
+            UncertaintyAutoencoder model = build(manager, c, data.pixels(), encoderMatrix);
+            Path dir;
+            if (resumeDir != null) {
+                dir = resumeDir;
+            } else {
+                dir = RunFolder.create(runsRoot, describe(prefix, c));
+                lock = org.fewgen.io.RunLock.acquire(dir, m -> warn(log, m));
+                AtomicFiles.writeString(dir.resolve("config.json"), c.toJson());
+            }
+            return train(c, data, model, dir, prefix, resumeDir != null, log);
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
         }
-        NDArray encoderMatrix = fixedEncoder;
-        if (encoderMatrix == null && c.encoder().equals("fixed")) {
-            // a resumed fixed-encoder run: its encoder is in the checkpoint; any matrix of the right shape will do
-            encoderMatrix = manager.zeros(new ai.djl.ndarray.types.Shape(c.measurements(), data.pixels()));
-        }
-        UncertaintyAutoencoder model = build(manager, c, data.pixels(), encoderMatrix);
+    }
+
+    private static void warn(PrintStream log, String message) {
+        (log != null ? log : System.err).println(message);
+    }
+
+    private static Result train(UaeConfig c, CsData data, UncertaintyAutoencoder model, Path dir, String prefix,
+                                boolean resume, PrintStream log) throws IOException {
         UaeTrainer trainer = new UaeTrainer(c, data, model, dir, log);
-        if (resumeDir != null) {
+        if (resume) {
             Path ckpt = dir.resolve("checkpoint.safetensors");
             trainer.resume(ckpt);
             if (log != null) {

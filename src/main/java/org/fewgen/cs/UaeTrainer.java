@@ -58,6 +58,9 @@ public final class UaeTrainer {
     private final boolean trainEncoder;
     private final Adam adam;
     private int epochsDone;
+    /** Steps of epoch {@code epochsDone + 1} done before a stop; the resumed epoch continues after them. */
+    private int stepInEpoch;
+    private java.util.function.BooleanSupplier stopRequested = org.fewgen.util.GracefulStop::requested;
     private int bestEpoch = -1;
     private double bestValid = Double.POSITIVE_INFINITY;
     private Map<String, float[]> bestState;
@@ -84,6 +87,11 @@ public final class UaeTrainer {
         if (config.rowNorm() > 0 && trainEncoder) {
             model.encoder().projectRows(config.rowNorm());
         }
+    }
+
+    /** Test hook: when to stop as after SIGINT/SIGTERM (default: {@link org.fewgen.util.GracefulStop#requested()}). */
+    public void setStopRequested(java.util.function.BooleanSupplier s) {
+        stopRequested = s;
     }
 
     public UncertaintyAutoencoder model() {
@@ -115,8 +123,10 @@ public final class UaeTrainer {
                 long[] order = permutation(count, new Random(config.seed() * 31 + epoch));
                 lossSum.subi(lossSum);
                 model.train(true);
+                int first = stepInEpoch;
+                stepInEpoch = 0;
                 try (ProgressBar bar = progress("epoch " + epoch + "/" + config.epochs(), steps)) {
-                    for (int s = 0; s < steps; s++) {
+                    for (int s = first; s < steps; s++) {
                         try (NDScope scope = new NDScope()) {
                             scope.suppressNotUsedWarning();
                             long[] idx = java.util.Arrays.copyOfRange(order, s * config.batch(), (s + 1) * config.batch());
@@ -140,9 +150,13 @@ public final class UaeTrainer {
                         if (bar != null) {
                             bar.step();
                         }
+                        if (stopRequested.getAsBoolean() && s + 1 < steps) {
+                            stepInEpoch = s + 1;
+                            stop(epoch, steps);
+                        }
                     }
                 }
-                double trainLoss = lossSum.getFloat() / steps;
+                double trainLoss = lossSum.getFloat() / Math.max(1, steps - first);
                 double valid = validationL2();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 boolean improved = valid < bestValid;
@@ -174,6 +188,9 @@ public final class UaeTrainer {
                                 Map.of("epoch", Integer.toString(epoch), "valid_l2", Double.toString(valid)));
                     }
                     saveCheckpoint(runDir.resolve("checkpoint.safetensors"));
+                }
+                if (stopRequested.getAsBoolean() && epoch < config.epochs()) {
+                    stop(epoch + 1, steps);
                 }
             }
         }
@@ -235,6 +252,19 @@ public final class UaeTrainer {
         }
     }
 
+    /** Saves the state (mid-epoch: with the position in the epoch) and ends the run as asked by a signal. */
+    private void stop(int epoch, int steps) throws IOException {
+        String where = "";
+        if (runDir != null) {
+            Path ckpt = runDir.resolve("checkpoint.safetensors");
+            saveCheckpoint(ckpt);
+            where = "; checkpoint " + ckpt + " written. Resume with: fewgen cs train --resume " + runDir;
+        }
+        throw new org.fewgen.util.GracefulStop.Stopped("stopped in epoch " + epoch + " after step " + stepInEpoch
+                + " of " + steps + " on " + org.fewgen.util.GracefulStop.signalName() + where,
+                org.fewgen.util.GracefulStop.exitCode());
+    }
+
     /** Writes the model, Adam moments and counters, so that {@link #resume} continues exactly here. */
     public void saveCheckpoint(Path file) throws IOException {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
@@ -244,6 +274,7 @@ public final class UaeTrainer {
         meta.put("format", "fewgen-uae-checkpoint-1");
         meta.put("epoch", Integer.toString(epochsDone));
         meta.put("adam_step", Long.toString(adam.getStep()));
+        meta.put("step_in_epoch", Integer.toString(stepInEpoch));
         meta.put("best_epoch", Integer.toString(bestEpoch));
         meta.put("best_valid_l2", Double.toString(bestValid));
         meta.put("config_hash", Integer.toHexString(config.toJson().hashCode()));
@@ -271,6 +302,7 @@ public final class UaeTrainer {
             model.loadStateDict(modelPart, true, file.toString());
             adam.loadState(adamPart, Long.parseLong(c.metadata().get("adam_step")), file.toString());
             epochsDone = Integer.parseInt(c.metadata().get("epoch"));
+            stepInEpoch = Integer.parseInt(c.metadata().getOrDefault("step_in_epoch", "0"));
             bestEpoch = Integer.parseInt(c.metadata().get("best_epoch"));
             bestValid = Double.parseDouble(c.metadata().get("best_valid_l2"));
             if (!hash.equals(c.metadata().get("config_hash")) && log != null) {

@@ -72,6 +72,7 @@ final class ImageDecoding {
         if (extension(name).equals("svg")) {
             return renderSvg(bytes, resolution, transform);
         }
+        requireReasonableSize(bytes);
         BufferedImage img;
         try {
             img = ImageIO.read(new ByteArrayInputStream(bytes));
@@ -97,6 +98,38 @@ final class ImageDecoding {
             }
         }
         return Resampling.squareResize(rgb, w, h, resolution, transform);
+    }
+
+    /** Larger images are refused before decoding: 100 MP is 400 MB of ARGB pixels per decoding thread. */
+    static final long MAX_PIXELS = 100_000_000L;
+
+    /**
+     * A header that claims a huge size (a damaged or hostile file of a few bytes) makes ImageIO
+     * allocate the whole raster before it finds the data missing: refuse it from the header alone.
+     */
+    private static void requireReasonableSize(byte[] bytes) throws UndecodableException {
+        long w;
+        long h;
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return; // ImageIO.read reports it
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                w = reader.getWidth(0);
+                h = reader.getHeight(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return; // an unreadable header: ImageIO.read says why
+        }
+        if (w * h > MAX_PIXELS) {
+            throw new UndecodableException("header claims " + w + "x" + h + " pixels, above the limit of "
+                    + MAX_PIXELS / 1_000_000 + " megapixels");
+        }
     }
 
     /**

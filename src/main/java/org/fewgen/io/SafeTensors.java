@@ -137,6 +137,7 @@ public final class SafeTensors {
                 throw new IOException(file + ": empty safetensors header");
             }
             long dataStart = 8 + headerLen;
+            checkNoOverlap(file, header);
             Map<String, String> meta = new LinkedHashMap<>();
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : header.entrySet()) {
@@ -150,18 +151,30 @@ public final class SafeTensors {
                 if (!wanted.test(e.getKey())) {
                     continue;
                 }
-                JsonObject t = e.getValue().getAsJsonObject();
-                DataType dt = dataType(t.get("dtype").getAsString(), file, e.getKey());
-                var shapeJson = t.getAsJsonArray("shape");
-                long[] shape = new long[shapeJson.size()];
+                DataType dt;
+                long[] shape;
                 long count = 1;
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = shapeJson.get(i).getAsLong();
-                    count *= shape[i];
+                long begin;
+                long end;
+                try {
+                    JsonObject t = e.getValue().getAsJsonObject();
+                    dt = dataType(t.get("dtype").getAsString(), file, e.getKey());
+                    var shapeJson = t.getAsJsonArray("shape");
+                    shape = new long[shapeJson.size()];
+                    for (int i = 0; i < shape.length; i++) {
+                        shape[i] = shapeJson.get(i).getAsLong();
+                        if (shape[i] < 0) {
+                            throw new IllegalArgumentException("negative dimension " + shape[i]);
+                        }
+                        count = Math.multiplyExact(count, shape[i]);
+                    }
+                    var offs = t.getAsJsonArray("data_offsets");
+                    begin = offs.get(0).getAsLong();
+                    end = offs.get(1).getAsLong();
+                } catch (RuntimeException ex) {
+                    throw new IOException(file + ": tensor '" + e.getKey() + "' has a malformed header entry ("
+                            + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()) + ")");
                 }
-                var offs = t.getAsJsonArray("data_offsets");
-                long begin = offs.get(0).getAsLong();
-                long end = offs.get(1).getAsLong();
                 if (end - begin != count * dt.getNumOfBytes() || dataStart + end > size || begin < 0) {
                     throw new IOException(file + ": tensor '" + e.getKey() + "' is truncated or inconsistent"
                             + " (offsets " + begin + ".." + end + ", file has " + (size - dataStart) + " data bytes)");
@@ -169,11 +182,93 @@ public final class SafeTensors {
                 ByteBuffer data = ByteBuffer.allocateDirect((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
                 readFully(ch, data, dataStart + begin);
                 data.flip();
+                requireFinite(file, e.getKey(), data, dt);
                 NDArray arr = manager.create(data, new Shape(shape), dt);
                 arr.setName(e.getKey());
                 tensors.put(e.getKey(), arr);
             }
             return new Content(tensors, meta);
+        }
+    }
+
+    /**
+     * Two tensors sharing bytes is never written by a correct writer; reading such a file would
+     * silently give two names the same values.
+     */
+    private static void checkNoOverlap(Path file, JsonObject header) throws IOException {
+        record Range(String name, long begin, long end) {
+        }
+        List<Range> ranges = new ArrayList<>();
+        for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+            if (e.getKey().equals("__metadata__")) {
+                continue;
+            }
+            try {
+                var offs = e.getValue().getAsJsonObject().getAsJsonArray("data_offsets");
+                ranges.add(new Range(e.getKey(), offs.get(0).getAsLong(), offs.get(1).getAsLong()));
+            } catch (RuntimeException ex) {
+                throw new IOException(file + ": tensor '" + e.getKey() + "' has no valid data_offsets in the header");
+            }
+        }
+        ranges.sort(java.util.Comparator.comparingLong(Range::begin));
+        for (int i = 1; i < ranges.size(); i++) {
+            Range a = ranges.get(i - 1);
+            Range b = ranges.get(i);
+            if (b.begin() < a.end() && b.end() > b.begin()) {
+                throw new IOException(file + ": tensors '" + a.name() + "' and '" + b.name() + "' overlap (bytes "
+                        + a.begin() + ".." + a.end() + " and " + b.begin() + ".." + b.end() + ")");
+            }
+        }
+    }
+
+    /**
+     * Weights with NaN or infinite values load without complaint and only show up steps later as a
+     * non-finite loss far from their cause, so they are refused here, naming the tensor and file.
+     */
+    private static void requireFinite(Path file, String tensor, ByteBuffer data, DataType dt) throws IOException {
+        long bad = 0;
+        int n;
+        switch (dt) {
+            case FLOAT32 -> {
+                n = data.remaining() / 4;
+                for (int i = 0; i < n; i++) {
+                    if (!Float.isFinite(data.getFloat(i * 4))) {
+                        bad++;
+                    }
+                }
+            }
+            case FLOAT64 -> {
+                n = data.remaining() / 8;
+                for (int i = 0; i < n; i++) {
+                    if (!Double.isFinite(data.getDouble(i * 8))) {
+                        bad++;
+                    }
+                }
+            }
+            case FLOAT16 -> {
+                n = data.remaining() / 2;
+                for (int i = 0; i < n; i++) {
+                    if ((data.getShort(i * 2) & 0x7C00) == 0x7C00) {
+                        bad++;
+                    }
+                }
+            }
+            case BFLOAT16 -> {
+                n = data.remaining() / 2;
+                for (int i = 0; i < n; i++) {
+                    if ((data.getShort(i * 2) & 0x7F80) == 0x7F80) {
+                        bad++;
+                    }
+                }
+            }
+            default -> {
+                return;
+            }
+        }
+        if (bad > 0) {
+            throw new IOException(file + ": tensor '" + tensor + "' holds " + bad + " non-finite value"
+                    + (bad == 1 ? "" : "s") + " (NaN or infinity) of " + n + "; the file is damaged or was saved"
+                    + " from a diverged run");
         }
     }
 

@@ -79,6 +79,8 @@ public record TrainConfig(
 
     /** The reference DiffAugment policy of Projected GAN. */
     public static final String DEFAULT_AUG_POLICY = "color,translation,cutout";
+    /** Adam's learning rate of the reference. */
+    public static final double DEFAULT_LR = 2e-4;
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
@@ -186,7 +188,7 @@ public record TrainConfig(
     }
 
     /** A short file-name-safe label of a data source ({@code builtin:shapes} → {@code shapes}). */
-    static String dataLabel(String source) {
+    public static String dataLabel(String source) {
         String s = source.replace('\\', '/');
         while (s.endsWith("/")) {
             s = s.substring(0, s.length() - 1);
@@ -281,7 +283,7 @@ public record TrainConfig(
         int logEvery = 10;
         boolean diffAugment = true;
         String augPolicy = DEFAULT_AUG_POLICY;
-        double lr = 2e-4;
+        double lr = DEFAULT_LR;
         double beta1 = 0;
         double beta2 = 0.99;
         double eps = 1e-8;

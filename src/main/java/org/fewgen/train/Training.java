@@ -47,6 +47,10 @@ public final class Training {
         if (mallocHint != null) {
             out.println(mallocHint);
         }
+        String ompHint = org.fewgen.util.OpenMp.hint(device);
+        if (ompHint != null) {
+            out.println(ompHint);
+        }
         TrainingRun.Options options = new TrainingRun.Options().progress(Progress.auto(out)).commandLine(commandLine);
         try (ImageSetData data = new ImageSetData(set, config.batch(), config.mirror(), config.seed());
              FidMonitor monitor = fid == null ? null : new FidMonitor(fid, set, device, config.batch(), out)) {

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import org.fewgen.io.AtomicFiles;
+import org.fewgen.io.RunLock;
+import org.fewgen.util.GracefulStop;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,6 +43,14 @@ public final class TrainingRun {
         /** Test hook: steps for which the G loss is made NaN. */
         public Options nonFiniteInjector(LongPredicate p) { nonFiniteInjector = p; return this; }
         public Options commandLine(String c) { commandLine = c; return this; }
+        java.util.function.BooleanSupplier stopRequested = GracefulStop::requested;
+        int stopExitCode = 0;
+        /** Test hook: when to stop as after SIGINT/SIGTERM (default: {@link GracefulStop#requested()}). */
+        public Options stopWhen(java.util.function.BooleanSupplier s, int exitCode) {
+            stopRequested = s;
+            stopExitCode = exitCode;
+            return this;
+        }
         /** Evaluates {@code hook} every {@code everyKimg} kimg and at the end; results go to metrics.jsonl. */
         public Options metric(double everyKimg, MetricHook hook) {
             metricEveryKimg = everyKimg;
@@ -64,69 +74,93 @@ public final class TrainingRun {
     }
 
     /**
-     * Trains from scratch in a new numbered folder under {@code config.out()}.
+     * Trains from scratch in a new numbered folder under {@code config.out()}. The folder is made
+     * only after the networks (and their weights files) were built, so a failed start leaves none.
      */
     public static Result start(TrainConfig config, NetworkFactory factory, TrainingData data, Device device,
                                Options options) throws IOException {
-        RunDir run = RunDir.create(Path.of(config.out()), config.description());
-        return run(config, factory, data, device, run, null, options);
+        return run(config, factory, data, device, null, options);
     }
 
     /**
      * Continues a run in its own folder from its newest complete snapshot.
      *
      * @throws IllegalArgumentException when the folder has no complete snapshot
+     * @throws IllegalStateException when another process holds the folder
      */
     public static Result resume(TrainConfig config, NetworkFactory factory, TrainingData data, Device device,
                                 RunDir run, Options options) throws IOException {
-        Optional<Path> snap = Snapshot.latestComplete(run.path(), options.progress::message);
-        if (snap.isEmpty()) {
-            throw new IllegalArgumentException("--resume " + run + ": no complete snapshot to resume from");
-        }
-        return run(config, factory, data, device, run, snap.get(), options);
+        return run(config, factory, data, device, run, options);
     }
 
     private static Result run(TrainConfig config, NetworkFactory factory, TrainingData data, Device device,
-                              RunDir run, Path resumeFrom, Options options) throws IOException {
+                              RunDir resumeDir, Options options) throws IOException {
         if (data.resolution() != config.resolution()) {
             throw new IllegalArgumentException("--data " + config.data() + " has resolution " + data.resolution()
                     + ", expected --res " + config.resolution());
         }
         Progress progress = options.progress;
-        JsonObject cfg = new JsonObject();
-        cfg.add("config", config.toJsonObject());
-        cfg.add("provenance", Provenance.describe(options.commandLine, device, data.fingerprint()));
-        if (resumeFrom != null) {
-            cfg.addProperty("resumed_from", resumeFrom.getFileName().toString());
-        }
-        AtomicFiles.writeString(run.resolve(RunDir.CONFIG),
-                new GsonBuilder().setPrettyPrinting().create().toJson(cfg) + "\n");
-
-        try (GanTrainer trainer = new GanTrainer(config, factory, device);
-             MetricsLog metrics = new MetricsLog(run.resolve(RunDir.METRICS))) {
-            trainer.setPhaseTimer(options.timer);
-            trainer.setNonFiniteInjector(options.nonFiniteInjector);
-            if (resumeFrom == null) {
-                int n = Math.min(GanTrainer.GRID_IMAGES, data.size());
-                ImageGrid.writePng(run.resolve(RunDir.REALS), ImageGrid.grid(data.firstImages(n), n,
-                        config.resolution(), ImageGrid.columnsFor(n)));
-                writeFakes(trainer, run.resolve(RunDir.FAKES_INIT));
-                JsonObject e = new JsonObject();
-                e.add("config", config.toJsonObject());
-                metrics.event("start", e);
-            } else {
-                trainer.loadSnapshot(resumeFrom);
-                JsonObject e = new JsonObject();
-                e.addProperty("snapshot", resumeFrom.getFileName().toString());
-                e.addProperty("step", trainer.step());
-                e.addProperty("kimg", trainer.nimg() / 1000.0);
-                metrics.event("resume", e);
-                progress.message("resumed " + run + " from " + resumeFrom.getFileName() + " at kimg "
-                        + fmt(trainer.nimg() / 1000.0));
+        RunLock lock = null;
+        try {
+            Path resumeFrom = null;
+            if (resumeDir != null) {
+                // before anything else: a second --resume of a busy folder fails at once
+                lock = RunLock.acquire(resumeDir.path(), progress::message);
+                for (Path p : lock.removeLeftoverTemporaryFiles()) {
+                    progress.message("removed " + p.getFileName() + ", left by an interrupted write");
+                }
+                resumeFrom = Snapshot.latestComplete(resumeDir.path(), progress::message).orElseThrow(() ->
+                        new IllegalArgumentException("--resume " + resumeDir + ": no complete snapshot to resume from"));
             }
-            return loop(config, data, device, run, trainer, metrics, progress, options);
+            try (GanTrainer trainer = new GanTrainer(config, factory, device)) {
+                if (resumeFrom != null) {
+                    // before config.json is rewritten: a snapshot that fails to load leaves the folder as it was
+                    trainer.loadSnapshot(resumeFrom);
+                }
+                RunDir run = resumeDir;
+                if (run == null) {
+                    run = RunDir.create(Path.of(config.out()), config.description());
+                    lock = RunLock.acquire(run.path(), progress::message);
+                }
+                JsonObject cfg = new JsonObject();
+                cfg.add("config", config.toJsonObject());
+                cfg.add("provenance", Provenance.describe(options.commandLine, device, data.fingerprint()));
+                if (resumeFrom != null) {
+                    cfg.addProperty("resumed_from", resumeFrom.getFileName().toString());
+                }
+                AtomicFiles.writeString(run.resolve(RunDir.CONFIG),
+                        new GsonBuilder().setPrettyPrinting().create().toJson(cfg) + "\n");
+                try (MetricsLog metrics = new MetricsLog(run.resolve(RunDir.METRICS))) {
+                    trainer.setPhaseTimer(options.timer);
+                    trainer.setNonFiniteInjector(options.nonFiniteInjector);
+                    if (resumeFrom == null) {
+                        int n = Math.min(GanTrainer.GRID_IMAGES, data.size());
+                        ImageGrid.writePng(run.resolve(RunDir.REALS), ImageGrid.grid(data.firstImages(n), n,
+                                config.resolution(), ImageGrid.columnsFor(n)));
+                        writeFakes(trainer, run.resolve(RunDir.FAKES_INIT));
+                        JsonObject e = new JsonObject();
+                        e.add("config", config.toJsonObject());
+                        metrics.event("start", e);
+                    } else {
+                        JsonObject e = new JsonObject();
+                        e.addProperty("snapshot", resumeFrom.getFileName().toString());
+                        e.addProperty("step", trainer.step());
+                        e.addProperty("kimg", trainer.nimg() / 1000.0);
+                        metrics.event("resume", e);
+                        progress.message("resumed " + run + " from " + resumeFrom.getFileName() + " at kimg "
+                                + fmt(trainer.nimg() / 1000.0));
+                    }
+                    return loop(config, data, device, run, trainer, metrics, progress, options);
+                }
+            }
         } finally {
-            progress.close();
+            try {
+                if (lock != null) {
+                    lock.close();
+                }
+            } finally {
+                progress.close();
+            }
         }
     }
 
@@ -177,6 +211,7 @@ public final class TrainingRun {
                 continue;
             }
             consecutiveNonFinite = 0;
+            checkDivergence(config, run, metrics, trainer, r, logStep);
             if (logStep) {
                 double seconds = (now - windowStart) / 1e9;
                 double imgPerSec = windowImages / Math.max(seconds, 1e-9);
@@ -193,6 +228,23 @@ public final class TrainingRun {
                 lastSnapshot = snapshot(trainer, run, metrics, progress);
                 nextSnap = (trainer.nimg() / snapImages + 1) * snapImages;
                 lastTick = System.nanoTime();
+            }
+            if (options.stopRequested.getAsBoolean() && !end) {
+                if (lastSnapshot == null || !lastSnapshot.equals(run.snapshot(trainer.nimg()))) {
+                    lastFakes = run.fakes(trainer.nimg());
+                    writeFakes(trainer, lastFakes);
+                    lastSnapshot = snapshot(trainer, run, metrics, progress);
+                }
+                JsonObject e = new JsonObject();
+                e.addProperty("step", trainer.step());
+                e.addProperty("kimg", trainer.nimg() / 1000.0);
+                e.addProperty("signal", GracefulStop.signalName());
+                metrics.event("stopped", e);
+                int code = options.stopExitCode != 0 ? options.stopExitCode : GracefulStop.exitCode();
+                throw new GracefulStop.Stopped(String.format(Locale.ROOT,
+                        "stopped at step %d (kimg %s) on %s; snapshot %s written. Resume with: fewgen gan train"
+                                + " --resume %s", trainer.step(), fmt(trainer.nimg() / 1000.0),
+                        GracefulStop.signalName(), lastSnapshot.getFileName(), run), code);
             }
             if (options.metricHook != null && (trainer.nimg() >= nextMetric || end)) {
                 JsonObject m = options.metricHook.evaluate(trainer);
@@ -218,18 +270,76 @@ public final class TrainingRun {
                 trainer.trainSeconds());
     }
 
+    /**
+     * Losses of this magnitude are far outside any normal Faster Projected GAN run (hinge D loss
+     * stays below ~10, G loss is minus a mean logit), but a too-large learning rate reaches them
+     * with finite values, and such a run trained to the end with weights of 1e10.
+     */
+    static final double DIVERGED_LOSS = 1e4;
+    /** Adam moves a weight by about lr per step: 1e4 needs millions of default steps. */
+    static final double DIVERGED_WEIGHT = 1e4;
+
+    private static void checkDivergence(TrainConfig config, RunDir run, MetricsLog metrics, GanTrainer trainer,
+                                        GanTrainer.StepResult r, boolean checkWeights) {
+        String what = null;
+        double value = 0;
+        if (Math.abs(r.lossD()) > DIVERGED_LOSS) {
+            what = "|loss_D|";
+            value = Math.abs(r.lossD());
+        } else if (Math.abs(r.lossG()) > DIVERGED_LOSS) {
+            what = "|loss_G|";
+            value = Math.abs(r.lossG());
+        } else if (checkWeights) {
+            double g = maxAbs(trainer.generator(), false);
+            // only D's heads learn; the frozen feature network's weights are whatever the file holds
+            double d = maxAbs(trainer.discriminator(), true);
+            if (g > DIVERGED_WEIGHT || d > DIVERGED_WEIGHT) {
+                what = g >= d ? "largest |G weight|" : "largest |D weight|";
+                value = Math.max(g, d);
+            }
+        }
+        if (what == null) {
+            return;
+        }
+        JsonObject e = new JsonObject();
+        e.addProperty("step", r.step());
+        e.addProperty("kimg", trainer.nimg() / 1000.0);
+        e.addProperty("what", what);
+        e.addProperty("value", value);
+        metrics.event("diverged", e);
+        throw new IllegalStateException(String.format(Locale.ROOT,
+                "training diverged at step %d: %s = %.3g, far outside the normal range (below %.0e); the likely cause"
+                        + " is a too-large learning rate (--lr %s, default %s): resume an earlier snapshot with a smaller"
+                        + " one, e.g. fewgen gan train --resume %s --lr %s", r.step(), what, value,
+                DIVERGED_LOSS, config.lr(), TrainConfig.DEFAULT_LR, run, TrainConfig.DEFAULT_LR));
+    }
+
+    private static double maxAbs(org.fewgen.nn.Module module, boolean trainableOnly) {
+        double max = 0;
+        for (ai.djl.ndarray.NDArray p : module.namedParameters().values()) {
+            if (p.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32 && p.size() > 0
+                    && (!trainableOnly || p.hasGradient())) {
+                try (ai.djl.ndarray.NDArray a = p.abs(); ai.djl.ndarray.NDArray m = a.max()) {
+                    max = Math.max(max, m.getFloat());
+                }
+            }
+        }
+        return max;
+    }
+
     private static void reload(GanTrainer trainer, RunDir run, MetricsLog metrics, Progress progress, int count,
                                int reloads) throws IOException {
         long failedStep = trainer.step() - 1;
         Optional<Path> snap = Snapshot.latestComplete(run.path(), progress::message);
         if (snap.isEmpty()) {
             throw new IllegalStateException(count + " consecutive non-finite losses up to step " + failedStep
-                    + " and no snapshot to return to in " + run + "; try a smaller learning rate or another --seed");
+                    + " and no snapshot to return to in " + run + "; try a smaller --lr (now " + trainer.config().lr()
+                    + ") or another --seed");
         }
         if (reloads > MAX_RELOADS) {
             throw new IllegalStateException("non-finite losses persist after " + MAX_RELOADS + " reloads (last at step "
-                    + failedStep + "); stopping. Nothing was changed automatically: try a smaller learning rate"
-                    + " or another --seed, then --resume " + run);
+                    + failedStep + "); stopping. Nothing was changed automatically: try a smaller --lr (now "
+                    + trainer.config().lr() + ") or another --seed, then --resume " + run);
         }
         long nextRecovery = trainer.recoveries() + 1;
         trainer.loadSnapshot(snap.get());
@@ -285,6 +395,10 @@ public final class TrainingRun {
         o.addProperty("seconds", round(trainer.trainSeconds()));
         o.addProperty("rss_mib", round(MemoryStats.rssMiB()));
         o.addProperty("peak_rss_mib", round(MemoryStats.peakRssMiB()));
+        // arrays held by the trainer's manager and its children: a leak shows as a count that grows (bench soak)
+        if (trainer.manager() instanceof ai.djl.ndarray.BaseNDManager base) {
+            o.addProperty("ndarrays", base.getManagedArrays().size());
+        }
         double dev = MemoryStats.deviceMiB(device);
         if (dev >= 0) {
             o.addProperty("device_mib", round(dev));

@@ -46,7 +46,7 @@ class CompareTest {
         assertThat(pca5.get("l2_stderr").getAsDouble()).isPositive();
         JsonObject lasso = arr.get(2).getAsJsonObject();
         assertThat(lasso.get("test_images").getAsInt()).isEqualTo(20);
-        assertThat(lasso.get("lambda_grid").getAsJsonArray()).hasSize(Compare.LAMBDA_GRID.length);
+        assertThat(lasso.get("lambda_grid").getAsJsonArray().size()).isGreaterThanOrEqualTo(Compare.LAMBDA_GRID.length);
         assertThat(lasso.has("hit_iteration_cap")).isTrue();
         // more measurements, smaller error
         assertThat(arr.get(1).getAsJsonObject().get("l2_mean").getAsDouble())

@@ -90,6 +90,10 @@ class GanCommandsTest {
         assertThat(c.generator().name()).isEqualTo("DSC");
         assertThat(c.resolution()).isEqualTo(64);
         assertThat(c.totalSteps()).isEqualTo(2);
+        // recorded once, as typed (the subcommand's names used to appear twice)
+        assertThat(JsonParser.parseString(Files.readString(runDir.resolve("config.json"))).getAsJsonObject()
+                .getAsJsonObject("provenance").get("command_line").getAsString())
+                .isEqualTo("fewgen demo --kimg 0.016 --out " + tmp);
     }
 
     @Test

@@ -1,0 +1,136 @@
+package org.fewgen.cli;
+
+import com.google.gson.JsonObject;
+import org.fewgen.gan.ConvKind;
+import org.fewgen.io.AtomicFiles;
+import org.fewgen.train.MetricsLog;
+import org.fewgen.train.TrainConfig;
+import org.fewgen.train.Training;
+import org.fewgen.train.TrainingRun;
+import org.fewgen.util.GracefulStop;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code fewgen bench soak}: a long run of a small configuration, with resident memory and the
+ * number of live DJL arrays sampled every {@code --every} steps (in metrics.jsonl), then a plot and
+ * a verdict: both must stay within 5% after warm-up, or something leaks.
+ */
+@Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a small configuration for many steps, sampling resident memory and DJL array counts,",
+                "and check that both stay flat (within --tolerance after --warmup); writes soak.png into the run folder."})
+public final class BenchSoakCommand implements Callable<Integer> {
+
+    @Option(names = "--steps", defaultValue = "10000", description = "training steps (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--every", defaultValue = "100", description = "steps between samples (default: ${DEFAULT-VALUE})")
+    int every;
+
+    @Option(names = "--warmup", defaultValue = "0.1",
+            description = "fraction of the run not judged: allocator and caches settle (default: ${DEFAULT-VALUE})")
+    double warmup;
+
+    @Option(names = "--tolerance", defaultValue = "0.05",
+            description = "allowed (max - min) / median after warm-up (default: ${DEFAULT-VALUE})")
+    double tolerance;
+
+    @Option(names = "--out", defaultValue = "runs", description = "folder for the run folder (default: ${DEFAULT-VALUE})")
+    String out;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (steps < 10 || every < 1 || every > steps || !(warmup >= 0 && warmup < 1) || !(tolerance > 0)) {
+            throw new IllegalArgumentException("--steps must be at least 10, --every from 1 to --steps, --warmup in"
+                    + " [0, 1) and --tolerance positive");
+        }
+        int batch = 2;
+        TrainConfig config = TrainConfig.builder().data("builtin:shapes").out(out).resolution(64).generator(ConvKind.DSC)
+                .dConv(ConvKind.DSC).dInput(128).ngf(8).batch(batch).kimg(steps * batch / 1000.0).snapKimg(1e9)
+                .logEvery(every).seed(0).device(device).build();
+        OutputFolders.require("--out", Path.of(out));
+        TrainingRun.Result r;
+        try (GracefulStop stop = GracefulStop.install(System.err)) {
+            r = Training.launch(config, null, FewgenCommand.commandLineOf(spec), System.out);
+        }
+        Verdict v = judge(MetricsLog.read(r.metrics()), warmup, tolerance);
+        Path png = r.runDir().resolve("soak.png");
+        plot(png, MetricsLog.read(r.metrics()));
+        System.out.println(v.text());
+        System.out.println("plot: " + png);
+        return v.flat() ? 0 : 1;
+    }
+
+    /** Whether RSS and array counts stayed within tolerance after warm-up. */
+    record Verdict(boolean flat, String text) {
+    }
+
+    static Verdict judge(List<JsonObject> lines, double warmup, double tolerance) {
+        List<double[]> samples = new ArrayList<>();
+        for (JsonObject o : lines) {
+            if (o.has("rss_mib") && o.has("ndarrays") && o.has("step")) {
+                samples.add(new double[] {o.get("step").getAsDouble(), o.get("rss_mib").getAsDouble(),
+                        o.get("ndarrays").getAsDouble()});
+            }
+        }
+        if (samples.size() < 3) {
+            throw new IllegalStateException("only " + samples.size() + " samples: too few to judge");
+        }
+        List<double[]> judged = samples.subList((int) Math.floor(samples.size() * warmup), samples.size());
+        double rss = spread(judged, 1);
+        double arrays = spread(judged, 2);
+        boolean flat = rss <= tolerance && arrays <= tolerance;
+        return new Verdict(flat, String.format(Locale.ROOT,
+                "%s: after warm-up (%d of %d samples, steps %.0f..%.0f) resident memory varies by %.1f%% and DJL arrays"
+                        + " by %.1f%% (limit %.0f%%)", flat ? "flat" : "NOT flat", judged.size(), samples.size(),
+                judged.get(0)[0], judged.get(judged.size() - 1)[0], rss * 100, arrays * 100, tolerance * 100));
+    }
+
+    private static double spread(List<double[]> samples, int column) {
+        double[] v = samples.stream().mapToDouble(s -> s[column]).sorted().toArray();
+        double median = v[v.length / 2];
+        return median == 0 ? 0 : (v[v.length - 1] - v[0]) / median;
+    }
+
+    private static void plot(Path file, List<JsonObject> lines) throws IOException {
+        XYSeries rss = new XYSeries("resident memory (MiB)");
+        XYSeries arrays = new XYSeries("live DJL arrays");
+        for (JsonObject o : lines) {
+            if (o.has("rss_mib") && o.has("ndarrays") && o.has("step")) {
+                rss.add(o.get("step").getAsDouble(), o.get("rss_mib").getAsDouble());
+                arrays.add(o.get("step").getAsDouble(), o.get("ndarrays").getAsDouble());
+            }
+        }
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("step"));
+        for (XYSeries s : Arrays.asList(rss, arrays)) {
+            NumberAxis y = new NumberAxis(s.getKey().toString());
+            y.setAutoRangeIncludesZero(true);
+            plot.add(new XYPlot(new XYSeriesCollection(s), null, y, new XYLineAndShapeRenderer(true, false)));
+        }
+        JFreeChart chart = new JFreeChart("fewgen bench soak", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        AtomicFiles.write(file, o -> ChartUtils.writeChartAsPNG(o, chart, 900, 600));
+    }
+}

@@ -1,0 +1,70 @@
+package org.fewgen.cli;
+
+import com.google.gson.JsonObject;
+import org.fewgen.train.MetricsLog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BenchSoakCommandTest {
+
+    private static List<JsonObject> samples(double rssGrowth, int arrayGrowth) {
+        List<JsonObject> out = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            JsonObject o = new JsonObject();
+            o.addProperty("step", (i + 1) * 100);
+            // the first samples are the warm-up: memory still climbing
+            o.addProperty("rss_mib", (i < 2 ? 300 + 100 * i : 500) + rssGrowth * i);
+            o.addProperty("ndarrays", 400 + arrayGrowth * i);
+            out.add(o);
+        }
+        return out;
+    }
+
+    @Test
+    void flatAfterWarmUpPassesAndAGrowingCountFails() {
+        assertThat(BenchSoakCommand.judge(samples(0, 0), 0.1, 0.05).flat()).isTrue();
+        BenchSoakCommand.Verdict leak = BenchSoakCommand.judge(samples(0, 5), 0.1, 0.05);
+        assertThat(leak.flat()).isFalse();
+        assertThat(leak.text()).startsWith("NOT flat").contains("DJL arrays by 18.7%");
+        assertThat(BenchSoakCommand.judge(samples(3, 0), 0.1, 0.05).flat()).isFalse();
+    }
+
+    @Test
+    void aShortSoakSamplesMemoryAndArraysAndWritesThePlot(@TempDir Path tmp) throws Exception {
+        picocli.CommandLine cl = FewgenCommand.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = cl.execute("bench", "soak", "--steps", "12", "--every", "2", "--out", tmp.toString(), "--device", "cpu",
+                    "--tolerance", "10");
+        } finally {
+            System.setOut(old);
+        }
+        assertThat(code).as(err + out.toString()).isZero();
+        Path run;
+        try (Stream<Path> s = Files.list(tmp)) {
+            run = s.findFirst().orElseThrow();
+        }
+        List<JsonObject> lines = MetricsLog.read(run.resolve("metrics.jsonl"));
+        assertThat(lines.stream().filter(o -> o.has("ndarrays") && o.has("rss_mib")).count()).isEqualTo(6);
+        assertThat(run.resolve("soak.png")).isNotEmptyFile();
+        assertThat(out.toString()).contains("flat: after warm-up");
+    }
+}
