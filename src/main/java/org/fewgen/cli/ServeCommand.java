@@ -1,0 +1,51 @@
+package org.fewgen.cli;
+
+import org.fewgen.dashboard.DashboardServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code fewgen serve}: the live dashboard of the runs under a folder, in the browser. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serve a live dashboard of the runs under RUNS_DIR: GAN runs (curves, sample grids,",
+                "snapshots), UAE runs and comparisons, benchmark JSON. Read-only; one local page, nothing to install.",
+                "The JSON API it uses is described in docs/dashboard.md."})
+public final class ServeCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "RUNS_DIR", defaultValue = "runs",
+            description = "Folder holding run folders and benchmark JSON (default: ${DEFAULT-VALUE}).")
+    Path runsDir;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "" + DashboardServer.DEFAULT_PORT,
+            description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "H", defaultValue = DashboardServer.DEFAULT_HOST,
+            description = {"Address to listen on (default: ${DEFAULT-VALUE}, this machine only). Another address",
+                    "makes the runs readable by anyone who can reach it: there is no login."})
+    String host;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!InetAddress.getByName(host).isLoopbackAddress()) {
+            System.err.println("warning: --host " + host + " makes the dashboard and every run file under " + runsDir
+                    + " readable by anyone who can reach this address; there is no login or encryption");
+        }
+        DashboardServer d = DashboardServer.start(runsDir, host, port);
+        System.out.println("dashboard: " + d.url() + " (serving " + runsDir.toAbsolutePath().normalize()
+                + "; Ctrl-C to stop)");
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            d.close();
+        }
+        return 0;
+    }
+}
