@@ -35,20 +35,27 @@ public final class TinyRuns {
      */
     public static TrainingRun.Result train(TrainConfig c, long delayMs, CountDownLatch release, long holdAtNimg)
             throws IOException {
+        return train(c, nimg -> {
+            try {
+                if (release != null && nimg >= holdAtNimg) {
+                    release.await(60, TimeUnit.SECONDS);
+                }
+                if (delayMs > 0) {
+                    Thread.sleep(delayMs);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Trains to the end, calling {@code afterLoggedStep} with the images seen after each logged step (before its snapshot). */
+    public static TrainingRun.Result train(TrainConfig c, java.util.function.LongConsumer afterLoggedStep) throws IOException {
         Progress slow = new Progress() {
             @Override public void start(long nimg, long totalNimg) { }
 
             @Override public void update(long nimg, double imgPerSec, String status) {
-                try {
-                    if (release != null && nimg >= holdAtNimg) {
-                        release.await(60, TimeUnit.SECONDS);
-                    }
-                    if (delayMs > 0) {
-                        Thread.sleep(delayMs);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                afterLoggedStep.accept(nimg);
             }
 
             @Override public void message(String line) { }

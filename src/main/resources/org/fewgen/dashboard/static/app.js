@@ -56,7 +56,8 @@
     if (!iso) return '–';
     const d = new Date(iso);
     if (isNaN(d)) return iso;
-    return d.toLocaleString(undefined, {year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit'});
+    const sameYear = d.getFullYear() === new Date().getFullYear();
+    return d.toLocaleString(undefined, Object.assign(sameYear ? {} : {year: 'numeric'}, {month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit'}));
   }
   function badge(status) { return h('span', {class: 'badge ' + status, text: status}); }
   function css(name) { return getComputedStyle(document.documentElement).getPropertyValue(name).trim(); }
@@ -88,10 +89,11 @@
       return last / (1 - Math.pow(w, n));
     });
   }
-  function table(headers, rows, numeric) {
-    return h('div', {class: 'table-wrap'}, h('table', null,
+  /** A table; with cls 'cards' it turns into one card per row on a narrow screen. */
+  function table(headers, rows, numeric, cls) {
+    return h('div', {class: 'table-wrap'}, h('table', {class: cls || null},
       h('thead', null, h('tr', null, headers.map((t, i) => h('th', {scope: 'col', class: numeric && numeric[i] ? 'num' : null}, t)))),
-      h('tbody', null, rows.map(r => h('tr', null, r.map((c, i) => h('td', {class: numeric && numeric[i] ? 'num' : null}, c)))))));
+      h('tbody', null, rows.map(r => h('tr', null, r.map((c, i) => h('td', {class: numeric && numeric[i] ? 'num' : null, 'data-label': headers[i] || null}, c)))))));
   }
 
   // ------------------------------------------------------------ charts (uPlot)
@@ -100,7 +102,8 @@
    * data: [xs, ys1, ys2, ...]
    */
   function chart(parent, spec, data) {
-    const box = h('figure', {class: 'chart panel', role: 'group', 'aria-label': spec.title});
+    const box = h('figure', {class: 'chart panel', role: 'group',
+      'aria-label': spec.title + ': ' + spec.y + (spec.y2 ? ' and ' + spec.y2 : '') + ' against ' + spec.x});
     const title = h('h3', {text: spec.title});
     const plot = h('div', {class: 'plot'});
     box.append(title, plot);
@@ -194,7 +197,7 @@
           r.status === 'running' && r.eta_s != null ? dur(r.eta_s) : '–'];
       });
       body.replaceChildren(table(['', 'run', 'kind', 'status', 'data', 'generator / method', 'kimg', 'last FID',
-        'started', 'duration', 'ETA'], rows, [0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1]));
+        'started', 'duration', 'ETA'], rows, [0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1], 'cards'));
       updateCompare();
     }
     filter.addEventListener('input', render);
@@ -579,6 +582,7 @@
   // ------------------------------------------------------------ start
   function start() {
     if (typeof uPlot === 'undefined') { main.replaceChildren(h('p', {class: 'error', text: 'The chart library did not load.'})); return; }
+    api('/api/runs').then(d => { document.getElementById('root').textContent = d.root; }).catch(() => {});
     route();
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
