@@ -520,12 +520,16 @@
         chosen.forEach(c => selected.add(c)); all.forEach(r2 => { if (!chosen.includes(r2.id)) selected.delete(r2.id); }); saveSelected();
         location.hash = '#/compare?' + chosen.map(c => 'run=' + encodeURIComponent(c)).join('&');
       }}), ' ', r.id, ' ', badge(r.status))) : h('p', {class: 'muted', text: 'No GAN or UAE runs.'}));
-    const keySel = h('select', {'aria-label': 'Metric'}, COMPARE_KEYS.map(([k, l]) => h('option', {value: k, text: l})));
-    const smoothIn = h('input', {type: 'range', min: 0, max: 0.99, step: 0.01, value: 0.6, 'aria-label': 'Smoothing'});
-    const xSel = h('select', {'aria-label': 'x axis'}, h('option', {value: 'kimg', text: 'kimg'}), h('option', {value: 'seconds', text: 'training seconds'}), h('option', {value: 'epoch', text: 'epoch (UAE)'}));
-    const box = h('div', {class: 'charts'});
+    const smoothIn = h('input', {type: 'range', min: 0, max: 0.99, step: 0.01, value: 0.6, id: 'cmp-smoothing', 'aria-label': 'Smoothing'});
+    const smoothOut = h('output', {for: 'cmp-smoothing', text: '0.6'});
+    const xSel = h('select', {'aria-label': 'x axis'}, h('option', {value: 'kimg', text: 'kimg'}),
+      h('option', {value: 'seconds', text: 'training time (s)'}), h('option', {value: 'epoch', text: 'epoch (UAE)'}));
+    const box = h('div', {class: 'charts', id: 'compare-charts'});
+    const grids = h('div', {class: 'charts'});
     const summary = h('div');
-    main.append(h('div', {class: 'toolbar'}, h('label', null, 'Metric ', keySel), h('label', null, 'x ', xSel), h('label', null, 'Smoothing ', smoothIn)), box, summary,
+    main.append(h('div', {class: 'toolbar'}, h('label', null, 'x ', xSel), h('label', null, 'Smoothing ', smoothIn, smoothOut),
+      h('span', {class: 'muted', text: 'FID and KID are never smoothed.'})), summary, box,
+      h('h2', {text: 'Newest sample grids'}), grids,
       h('details', {open: ids.length < 2 || null}, h('summary', {text: 'Choose runs'}), picker));
     if (ids.length < 2) { box.append(h('p', {class: 'muted', text: 'Pick two or more runs below (or tick them in the run list).'})); if (!ids.length) return; }
     const runs = {};
@@ -535,32 +539,44 @@
         runs[id] = {lines: m.lines, offset: m.offset, detail: r};
       } catch (e) { runs[id] = {lines: [], offset: 0, error: e.message}; }
     }));
-    if (ids.every(id => runs[id].detail && runs[id].detail.kind === 'uae')) { keySel.value = 'valid_l2'; xSel.value = 'epoch'; }
+    if (ids.every(id => runs[id].detail && runs[id].detail.kind === 'uae')) xSel.value = 'epoch';
     function draw() {
       view.charts.forEach(c => c.destroy()); view.charts = [];
       box.replaceChildren();
-      const key = keySel.value, xKey = xSel.value, w = key === 'fid' || key === 'kid_mean' ? 0 : +smoothIn.value;
-      const [, label, unit] = COMPARE_KEYS.find(k => k[0] === key);
-      const tables = ids.map(id => {
-        const pts = runs[id].lines.filter(l => (key === 'fid' || key === 'kid_mean' ? l.event === 'metric' : !l.event) && l[key] != null && l[xKey] != null)
-          .map(l => [+l[xKey], +l[key]]).sort((a, b) => a[0] - b[0]);
-        const xs = [], ys = [];
-        for (const [x, y] of pts) { if (xs.length && xs[xs.length - 1] === x) { ys[ys.length - 1] = y; } else { xs.push(x); ys.push(y); } }
-        return [xs, smooth(ys, w)];
-      });
-      const usable = tables.filter(t => t[0].length);
-      if (!usable.length) { box.append(h('p', {class: 'muted', text: 'None of these runs logged ' + key + ' against ' + xKey + '.'})); return; }
-      const joined = uPlot.join(tables.map(t => t[0].length ? t : [[0], [null]]));
-      const colors = palette();
-      chart(box, {title: label + (w ? ' (smoothed ' + w + ')' : ''), x: xKey === 'seconds' ? 'training time (s)' : xKey, y: unit,
-        series: ids.map((id, i) => ({label: id, color: colors[i % colors.length], points: key === 'fid' || key === 'kid_mean'}))}, joined);
-      box.firstChild.style.gridColumn = '1 / -1';
+      const xKey = xSel.value, colors = palette();
+      for (const [key, label, unit] of COMPARE_KEYS) {
+        const metric = key === 'fid' || key === 'kid_mean';
+        const w = metric ? 0 : +smoothIn.value;
+        const tables = ids.map(id => {
+          const pts = runs[id].lines.filter(l => (metric ? l.event === 'metric' : !l.event) && l[key] != null && l[xKey] != null)
+            .map(l => [+l[xKey], +l[key]]).sort((a, b) => a[0] - b[0]);
+          const xs = [], ys = [];
+          for (const [x, y] of pts) { if (xs.length && xs[xs.length - 1] === x) { ys[ys.length - 1] = y; } else { xs.push(x); ys.push(y); } }
+          return [xs, smooth(ys, w)];
+        });
+        if (!tables.some(t => t[0].length)) continue;
+        const joined = uPlot.join(tables.map(t => t[0].length ? t : [[tables.find(u => u[0].length)[0][0]], [null]]));
+        chart(box, {title: label, x: xKey === 'seconds' ? 'training time (s)' : xKey, y: unit,
+          series: ids.map((id, i) => ({label: id, color: colors[i % colors.length], points: metric}))}, joined);
+      }
+      if (!box.children.length) box.append(h('p', {class: 'muted', text: 'None of these runs logged metrics against ' + xKey + '.'}));
     }
-    summary.replaceChildren(table(['run', 'status', 'data', 'generator', 'kimg', 'img/s', 'last FID', 'training time'],
-      ids.map(id => { const r = runs[id].detail || {}; return [h('a', {href: runHref(id), text: id}), r.status ? badge(r.status) : (runs[id].error || '–'), r.data || '–',
-        r.generator || r.encoder || '–', kimgText(r.kimg), num(r.img_per_s, 2), r.last_fid != null ? num(r.last_fid, 2) : '–', dur(r.train_seconds)]; }), [0, 0, 0, 0, 1, 1, 1, 1]));
-    keySel.addEventListener('change', draw); xSel.addEventListener('change', draw); smoothIn.addEventListener('change', draw);
-    draw();
+    function drawGrids() {
+      grids.replaceChildren(...ids.filter(id => runs[id].detail && (runs[id].detail.grids || []).length).map(id => {
+        const g = runs[id].detail.grids[runs[id].detail.grids.length - 1];
+        return h('figure', {class: 'panel', style: 'margin:0'}, h('img', {class: 'full', src: fileUrl(g.file), alt: 'newest grid of ' + id}),
+          h('figcaption', {text: id + ' · kimg ' + kimgText(g.kimg)}));
+      }));
+    }
+    function drawSummary() {
+      summary.replaceChildren(table(['run', 'status', 'data', 'generator', 'kimg', 'img/s', 'last FID', 'training time'],
+        ids.map(id => { const r = runs[id].detail || {}; return [h('a', {href: runHref(id), text: id}), r.status ? badge(r.status) : (runs[id].error || '–'), r.data || '–',
+          r.generator || r.encoder || '–', kimgText(r.kimg), num(r.img_per_s, 2), r.last_fid != null ? num(r.last_fid, 2) : '–', dur(r.train_seconds)]; }), [0, 0, 0, 0, 1, 1, 1, 1], 'cards'));
+    }
+    xSel.addEventListener('change', draw);
+    smoothIn.addEventListener('input', () => { smoothOut.textContent = smoothIn.value; });
+    smoothIn.addEventListener('change', draw);
+    drawSummary(); draw(); drawGrids();
     if (ids.some(id => runs[id].detail && runs[id].detail.status === 'running')) {
       setLive('live');
       every(POLL_RUN_MS * 2, async () => {
@@ -568,12 +584,14 @@
         for (const id of ids) {
           if (!runs[id].detail || runs[id].detail.status !== 'running') continue;
           try {
-            const m = await api('/api/metrics?id=' + encodeURIComponent(id) + '&offset=' + runs[id].offset);
+            const [m, r] = await Promise.all([api('/api/metrics?id=' + encodeURIComponent(id) + '&offset=' + runs[id].offset),
+              api('/api/run?id=' + encodeURIComponent(id))]);
             if (m.reset) runs[id].lines = [];
-            runs[id].lines.push(...m.lines); runs[id].offset = m.offset; changed = changed || m.lines.length > 0;
+            runs[id].lines.push(...m.lines); runs[id].offset = m.offset; runs[id].detail = r;
+            changed = changed || m.lines.length > 0;
           } catch (e) { /* next time */ }
         }
-        if (changed) draw();
+        if (changed) { draw(); drawGrids(); drawSummary(); }
         setLive('live · updated ' + new Date().toLocaleTimeString());
       });
     }
