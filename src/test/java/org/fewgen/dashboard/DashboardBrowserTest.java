@@ -78,8 +78,8 @@ class DashboardBrowserTest {
                     return run.map(p -> p.getFileName().toString()).orElse(null);
                 }
             });
-            try (HeadlessChromium browser = new HeadlessChromium(chromium.get(), tmp.resolve("profile"), 1280, 1500)) {
-                browser.emulate(1280, 1500, 1, false, "light");
+            try (HeadlessChromium browser = new HeadlessChromium(chromium.get(), tmp.resolve("profile"), 1280, 1600)) {
+                browser.emulate(1280, 1600, 1, false, "light");
                 // the run list first: the run is listed as running
                 browser.navigate(server.url());
                 browser.waitUntil("[...document.querySelectorAll('.badge.running')].length === 1", 30, "the running run in the list");

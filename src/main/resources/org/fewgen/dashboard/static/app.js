@@ -245,17 +245,24 @@
     const state = {offset: 0, stats: [], metrics: [], events: [], grids: d.grids, detail: d, charts: [], smoothing: 0};
     const progressBar = h('div', {class: 'progress', role: 'progressbar', 'aria-label': 'training progress', 'aria-valuemin': 0, 'aria-valuemax': 100}, h('div'));
     const stat = h('span', {class: 'muted'});
-    const top = header(d, h('div', {class: 'row'}, progressBar, stat));
+    const c = d.config || {}, pv = d.provenance || {};
+    const facts = [c.data, c.resolution ? c.resolution + '²' : null, c.generator ? 'G ' + String(c.generator).toLowerCase() : null,
+      c.dConv ? 'D heads ' + String(c.dConv).toLowerCase() : null, c.dInput ? 'D input ' + c.dInput + '²' : null,
+      c.batch ? 'batch ' + c.batch : null, c.ngf ? 'ngf ' + c.ngf : null, c.lr ? 'lr ' + c.lr : null,
+      c.seed != null ? 'seed ' + c.seed : null, pv.device, pv.started ? 'started ' + when(pv.started) : null].filter(x => x != null);
+    const top = header(d, h('div', null, h('div', {class: 'row'}, progressBar, stat),
+      h('p', {class: 'muted', id: 'run-facts'}, facts.join(' · ')),
+      pv.command_line ? h('p', null, cmd(pv.command_line, 'command line')) : null));
     // samples
     const newestImg = h('img', {alt: 'newest sample grid', id: 'newest-grid'});
     const newestCap = h('figcaption');
     const slider = h('input', {type: 'range', min: 0, max: 0, step: 1, value: 0, id: 'grid-slider', 'aria-label': 'Sample grid by kimg'});
-    const pickImg = h('img', {alt: 'sample grid at the chosen kimg'});
+    const pickImg = h('img', {alt: 'sample grid at the chosen kimg', id: 'picked-grid'});
     const pickCap = h('figcaption');
     const samples = h('section', {'aria-labelledby': 'h-samples'}, h('h2', {id: 'h-samples', text: 'Samples (EMA generator, fixed latents)'}),
       h('div', {class: 'grid-view'},
         h('figure', null, newestImg, newestCap),
-        h('div', null, h('figure', null, pickImg, pickCap), h('label', {for: 'grid-slider', class: 'muted'}, 'Grid over kimg (arrow keys step)'), slider,
+        h('div', null, h('figure', null, pickImg, pickCap), h('label', {for: 'grid-slider', class: 'muted'}, 'Grid over kimg (arrow keys step, Home/End jump)'), slider,
           d.reals ? h('details', null, h('summary', {text: 'Real images'}), h('img', {class: 'full', src: fileUrl(d.reals), alt: 'training images'})) : null)));
     // charts
     const smoothIn = h('input', {type: 'range', min: 0, max: 0.99, step: 0.01, value: 0, id: 'smoothing', 'aria-label': 'Smoothing'});
