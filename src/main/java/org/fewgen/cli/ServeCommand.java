@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -32,13 +33,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!InetAddress.getByName(host).isLoopbackAddress()) {
-            System.err.println("warning: --host " + host + " makes the dashboard and every run file under " + runsDir
-                    + " readable by anyone who can reach this address; there is no login or encryption");
-        }
-        DashboardServer d = DashboardServer.start(runsDir, host, port);
-        System.out.println("dashboard: " + d.url() + " (serving " + runsDir.toAbsolutePath().normalize()
-                + "; Ctrl-C to stop)");
+        DashboardServer d = start(System.out, System.err);
         try {
             Thread.currentThread().join();
         } catch (InterruptedException e) {
@@ -47,5 +42,26 @@ public final class ServeCommand implements Callable<Integer> {
             d.close();
         }
         return 0;
+    }
+
+    /** Starts the server and says where it is (and warns when it is reachable from other machines). */
+    DashboardServer start(PrintStream out, PrintStream err) throws IOException {
+        String warning = exposureWarning(host, runsDir);
+        if (warning != null) {
+            err.println(warning);
+        }
+        DashboardServer d = DashboardServer.start(runsDir, host, port);
+        out.println("dashboard: " + d.url() + " (serving " + runsDir.toAbsolutePath().normalize()
+                + "; Ctrl-C to stop)");
+        return d;
+    }
+
+    /** A warning when {@code host} is not a loopback address, else null. */
+    static String exposureWarning(String host, Path runsDir) throws IOException {
+        if (InetAddress.getByName(host).isLoopbackAddress()) {
+            return null;
+        }
+        return "warning: --host " + host + " makes the dashboard and every run file under " + runsDir
+                + " readable by anyone who can reach this address; there is no login or encryption";
     }
 }
