@@ -13,9 +13,9 @@ import java.util.concurrent.Callable;
 
 /** {@code fewgen serve}: the live dashboard of the runs under a folder, in the browser. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve a live dashboard of the runs under RUNS_DIR: GAN runs (curves, sample grids,",
-                "snapshots), UAE runs and comparisons, benchmark JSON. Read-only; one local page, nothing to install.",
-                "The JSON API it uses is described in docs/dashboard.md."})
+        description = {"Serve a live dashboard of the runs under RUNS_DIR in the browser:",
+                "GAN runs (curves, sample grids, snapshots), UAE runs and comparisons,",
+                "benchmark JSON. Read-only; nothing to install. Its JSON API: docs/dashboard.md."})
 public final class ServeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "RUNS_DIR", defaultValue = "runs",
@@ -27,8 +27,9 @@ public final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--host", paramLabel = "H", defaultValue = DashboardServer.DEFAULT_HOST,
-            description = {"Address to listen on (default: ${DEFAULT-VALUE}, this machine only). Another address",
-                    "makes the runs readable by anyone who can reach it: there is no login."})
+            description = {"Address to listen on (default: ${DEFAULT-VALUE}, this machine only).",
+                    "Another address makes the runs readable by anyone who can reach it:",
+                    "there is no login."})
     String host;
 
     @Override
@@ -51,8 +52,8 @@ public final class ServeCommand implements Callable<Integer> {
             err.println(warning);
         }
         DashboardServer d = DashboardServer.start(runsDir, host, port);
-        out.println("dashboard: " + d.url() + " (serving " + runsDir.toAbsolutePath().normalize()
-                + "; Ctrl-C to stop)");
+        out.println("dashboard: " + d.url() + " (" + (warning == null ? "" : "listening on " + host + ":" + d.port() + "; ")
+                + "serving " + runsDir.toAbsolutePath().normalize() + "; Ctrl-C to stop)");
         return d;
     }
 

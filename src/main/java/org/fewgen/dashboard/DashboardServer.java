@@ -75,7 +75,8 @@ public final class DashboardServer implements AutoCloseable {
      */
     public static DashboardServer start(Path root, String host, int port) throws IOException {
         if (!Files.isDirectory(root)) {
-            throw new IllegalArgumentException(root + ": no such folder to serve");
+            throw new IllegalArgumentException(root + ": no such folder to serve (name the folder that holds the runs:"
+                    + " fewgen serve DIR)");
         }
         InetAddress addr = InetAddress.getByName(host);
         HttpServer server;
