@@ -294,6 +294,10 @@ public final class RunIndex {
         if (alive.isPresent()) {
             return alive.get() ? "running" : "stopped";
         }
+        if (m.lifecycle == null && prov.size() == 0) {
+            // metric lines only, e.g. a reference run written in the same format: no way to tell stopped from done
+            return fresh(dir) ? "running" : "done";
+        }
         return fresh(dir) ? "running" : "stopped";
     }
 

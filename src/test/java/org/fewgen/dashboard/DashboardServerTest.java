@@ -88,6 +88,13 @@ class DashboardServerTest {
         TrainingRun.Result gan = TinyRuns.train(TinyRuns.config(runs, 0.032));
         writeUaeFolders(runs);
         Files.copy(Path.of("docs/benchmarks-fewgen-3rounds-2026-11-26.json"), runs.resolve("bench.json"));
+        // a reference run written in the same metrics format, nothing else, finished an hour ago
+        Path ref = Files.createDirectories(runs.resolve("reference/projected-gan-conv"));
+        Files.writeString(ref.resolve("metrics.jsonl"), "{\"kimg\":0.008,\"loss_G\":0.5,\"loss_D\":1.9,\"seconds\":2.0}\n"
+                + "{\"kimg\":0.016,\"loss_G\":0.4,\"loss_D\":1.8,\"seconds\":4.0}\n");
+        java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600));
+        Files.setLastModifiedTime(ref.resolve("metrics.jsonl"), hourAgo);
+        Files.setLastModifiedTime(ref, hourAgo);
         server = DashboardServer.start(runs, "127.0.0.1", 0);
 
         JsonObject list = get("/api/runs").json();
@@ -95,7 +102,10 @@ class DashboardServerTest {
         JsonArray all = list.getAsJsonArray("runs");
         List<String> kinds = new ArrayList<>();
         all.forEach(r -> kinds.add(r.getAsJsonObject().get("kind").getAsString()));
-        assertThat(kinds).containsExactlyInAnyOrder("gan", "uae", "uae-compare", "bench");
+        assertThat(kinds).containsExactlyInAnyOrder("gan", "gan", "uae", "uae-compare", "bench");
+        JsonObject reference = find(all, "reference/projected-gan-conv");
+        assertThat(reference.get("status").getAsString()).isEqualTo("done");
+        assertThat(reference.get("kimg").getAsDouble()).isEqualTo(0.016);
         String ganId = gan.runDir().getFileName().toString();
         JsonObject g = find(all, ganId);
         assertThat(g.get("status").getAsString()).isEqualTo("done");

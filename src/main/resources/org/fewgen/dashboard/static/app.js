@@ -123,7 +123,8 @@
         value: (u, v) => v == null ? '–' : num(v),
       }))),
       legend: {live: true},
-      cursor: {drag: {x: true, y: false}},
+      cursor: {drag: {x: true, y: false}, sync: {key: spec.sync || 'page', setSeries: true}},
+      hooks: {draw: [u => drawMarkers(u, spec.markers)]},
     };
     void fg;
     const u = new uPlot(opts, data, plot);
@@ -135,6 +136,26 @@
     const c = {u, box, destroy() { ro.disconnect(); u.destroy(); }};
     view.charts.push(c);
     return c;
+  }
+
+  /** Dashed vertical lines with a short label at x positions (resumes, reloads, non-finite steps, failures). */
+  function drawMarkers(u, markers) {
+    if (!markers || !markers.length) return;
+    const ctx = u.ctx, {top, height} = u.bbox, dpr = window.devicePixelRatio || 1;
+    ctx.save();
+    ctx.setLineDash([4 * dpr, 4 * dpr]);
+    ctx.lineWidth = dpr;
+    ctx.font = (11 * dpr) + 'px system-ui, sans-serif';
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
+    for (const m of markers) {
+      const x = Math.round(u.valToPos(m.x, 'x', true));
+      if (!isFinite(x) || x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+      ctx.strokeStyle = m.color; ctx.fillStyle = m.color;
+      ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke();
+      ctx.fillText(m.label, x + 3 * dpr, top + 12 * dpr);
+    }
+    ctx.restore();
   }
 
   // ------------------------------------------------------------ routing
@@ -261,7 +282,7 @@
     const pickCap = h('figcaption');
     const samples = h('section', {'aria-labelledby': 'h-samples'}, h('h2', {id: 'h-samples', text: 'Samples (EMA generator, fixed latents)'}),
       h('div', {class: 'grid-view'},
-        h('figure', null, newestImg, newestCap),
+        h('figure', null, h('a', {id: 'newest-link', title: 'Open the grid at its own size'}, newestImg), newestCap),
         h('div', null, h('figure', null, pickImg, pickCap), h('label', {for: 'grid-slider', class: 'muted'}, 'Grid over kimg (arrow keys step, Home/End jump)'), slider,
           d.reals ? h('details', null, h('summary', {text: 'Real images'}), h('img', {class: 'full', src: fileUrl(d.reals), alt: 'training images'})) : null)));
     // charts
@@ -303,6 +324,7 @@
       const newest = g[g.length - 1];
       if (newestImg.dataset.file !== newest.file) {
         newestImg.src = fileUrl(newest.file);
+        newestImg.parentElement.href = fileUrl(newest.file);
         newestImg.dataset.file = newest.file;
         newestImg.dataset.kimg = newest.kimg;
       }
@@ -339,15 +361,17 @@
       state.charts.forEach(c => { c.destroy(); view.charts.splice(view.charts.indexOf(c), 1); });
       state.charts = [];
       const colors = palette();
+      const markers = state.events.filter(e => ['resume', 'reload', 'nonfinite', 'failed'].includes(e.event) && e.kimg != null)
+        .map(e => ({x: e.kimg, label: e.event, color: e.event === 'resume' ? css('--s3') : css('--bad')}));
       for (const spec of GAN_CHARTS) {
         const present = spec.series.filter(s => s.key !== 'device_mib' || state.stats.some(l => l.device_mib != null));
-        const c = chart(chartsBox, {title: spec.title, x: 'kimg', y: spec.y,
+        const c = chart(chartsBox, {title: spec.title, x: 'kimg', y: spec.y, markers,
           series: present.map((s, i) => ({label: s.label, color: colors[i]}))}, chartData(present));
         c.keys = present.map(s => s.key);
         state.charts.push(c);
       }
       const hasKid = state.metrics.some(m => m.kid_mean != null);
-      const fid = chart(chartsBox, {title: 'FID' + (hasKid ? ' and KID' : '') + ' of the EMA generator', x: 'kimg', y: 'FID', y2: hasKid ? 'KID × 10³' : null,
+      const fid = chart(chartsBox, {title: 'FID' + (hasKid ? ' and KID' : '') + ' of the EMA generator', x: 'kimg', y: 'FID', y2: hasKid ? 'KID × 10³' : null, markers,
         series: [{label: 'FID', color: colors[0], points: true}].concat(hasKid ? [{label: 'KID × 10³', color: colors[1], scale: 'y2', points: true}] : [])},
         fidData(hasKid));
       fid.fid = true; fid.hasKid = hasKid;
@@ -403,7 +427,11 @@
     async function tick() {
       try {
         const [changed] = await Promise.all([pollMetrics(), pollRun()]);
-        if (changed) { updateCharts(); renderEvents(); }
+        if (changed) {
+          const n = state.events.filter(e => ['resume', 'reload', 'nonfinite', 'failed'].includes(e.event)).length;
+          if (n !== state.markerCount) { state.markerCount = n; buildCharts(); } else updateCharts();
+          renderEvents();
+        }
         setLive(state.detail.status === 'running' ? 'live · updated ' + new Date().toLocaleTimeString() : '');
         if (state.detail.status !== 'running' && view.timers.length) { view.timers.forEach(clearInterval); view.timers = []; }
       } catch (e) { setLive('update failed: ' + e.message); }
@@ -411,6 +439,7 @@
     (async () => {
       renderHeader(); renderGrids(); renderSnaps();
       try { await pollMetrics(); } catch (e) { chartsBox.append(h('p', {class: 'error', text: e.message})); }
+      state.markerCount = state.events.filter(e => ['resume', 'reload', 'nonfinite', 'failed'].includes(e.event)).length;
       buildCharts(); renderEvents();
       if (d.status === 'running') { setLive('live'); every(POLL_RUN_MS, tick); }
     })();
