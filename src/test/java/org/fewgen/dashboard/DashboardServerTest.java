@@ -259,6 +259,36 @@ class DashboardServerTest {
         }
     }
 
+    @Test
+    void failedAndStoppedRunsAreToldApart() throws Exception {
+        Path runs = Files.createDirectories(tmp.resolve("runs"));
+        TrainConfig c = TinyRuns.config(runs, 0.032);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TinyRuns.train(c, nimg -> {
+            if (nimg >= 12) {
+                throw new IllegalStateException("disk full (test)");
+            }
+        })).hasMessageContaining("disk full");
+        // a run whose process is gone without an end event: killed
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path killed = Files.createDirectories(runs.resolve("00009-fastgan-conv-shapes-16"));
+        Files.writeString(killed.resolve("config.json"), "{\"config\":{\"data\":\"builtin:shapes\",\"generator\":\"CONV\",\"kimg\":1.0},"
+                + "\"provenance\":{\"started\":\"" + java.time.Instant.now() + "\",\"pid\":" + gone.pid() + ",\"host\":\""
+                + RunIndex.hostName() + "\"}}");
+        Files.writeString(killed.resolve("metrics.jsonl"), "{\"event\":\"start\"}\n{\"kimg\":0.008,\"step\":1,\"loss_G\":1,\"seconds\":1}\n"
+                + "{\"kimg\":0.016,\"step\":2,\"loss_G\":1,\"seconds\":2}\n");
+        server = DashboardServer.start(runs, "127.0.0.1", 0);
+        JsonArray all = get("/api/runs").json().getAsJsonArray("runs");
+        JsonObject failed = find(all, "00000-fastgan-dsc-shapes-16");
+        assertThat(failed.get("status").getAsString()).isEqualTo("failed");
+        assertThat(failed.get("error").getAsString()).contains("disk full");
+        JsonObject stopped = find(all, "00009-fastgan-conv-shapes-16");
+        assertThat(stopped.get("status").getAsString()).isEqualTo("stopped");
+        assertThat(stopped.has("eta_s")).isFalse();
+        JsonObject detail = get("/api/run?id=00009-fastgan-conv-shapes-16").json();
+        assertThat(detail.get("generator").getAsString()).isEqualTo("conv");
+    }
+
     interface Probe<T> {
         T get() throws Exception;
     }
