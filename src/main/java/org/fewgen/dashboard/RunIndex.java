@@ -131,7 +131,9 @@ public final class RunIndex {
                         return FileVisitResult.CONTINUE;
                     }
                 });
-        found.sort(Comparator.comparing((Found f) -> modified(f.path())).reversed()
+        Map<Path, Instant> times = new java.util.HashMap<>();
+        found.forEach(f -> times.put(f.path(), modified(f.path())));
+        found.sort(Comparator.comparing((Found f) -> times.get(f.path())).reversed()
                 .thenComparing(f -> f.path().toString()));
         return found;
     }
