@@ -118,6 +118,25 @@ class DashboardBrowserTest {
                 browser.waitUntil("document.querySelector('h1 .badge').textContent === 'done'", 30,
                         "the run turning done without reload");
                 assertThat(browser.eval("window.__noReload").getAsInt()).isEqualTo(1);
+
+                // the other pages render: UAE comparison and run, benchmark, compare
+                browser.emulate(1280, 1600, 1, false, "light");
+                DashboardServerTest.writeUaeFolders(runs);
+                Files.copy(Path.of("docs/benchmarks-fewgen-3rounds-2026-11-26.json"), runs.resolve("bench.json"));
+                browser.navigate(server.url() + "#/run?id=cmp");
+                browser.waitUntil("document.querySelector('canvas') && document.body.innerText.includes('pca-linear')"
+                        + " && document.body.innerText.includes('Example reconstructions')", 30, "the UAE comparison");
+                browser.navigate(server.url() + "#/run?id=" + URLEncoder.encode("cmp/runs/00000-uae-mnist-m10-linear", StandardCharsets.UTF_8));
+                browser.waitUntil("document.querySelector('canvas') && document.body.innerText.includes('Reconstructions')", 30, "the UAE run");
+                browser.navigate(server.url() + "#/run?id=bench.json");
+                browser.waitUntil("document.querySelectorAll('.stack').length === 18 && document.body.innerText.includes('dsc over conv')",
+                        30, "the benchmark's table and phase split");
+                browser.navigate(server.url() + "#/compare?run=" + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                        + "&run=" + URLEncoder.encode("cmp/runs/00000-uae-mnist-m10-linear", StandardCharsets.UTF_8));
+                browser.waitUntil("document.querySelectorAll('#compare-charts canvas').length >= 4", 30, "the comparison's charts");
+                browser.navigate(server.url());
+                browser.waitUntil("document.querySelectorAll('tbody tr').length === 4", 30, "four runs in the list");
+                assertThat(browser.exceptions()).as("JavaScript exceptions").isEmpty();
             }
         } finally {
             first.countDown();

@@ -42,6 +42,7 @@ final class HeadlessChromium implements AutoCloseable {
     private final Map<Integer, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final StringBuilder log = new StringBuilder();
+    private final StringBuilder exceptions = new StringBuilder();
 
     /** The browser binary on PATH ({@code chromium}, as Debian names it, or another Chromium/Chrome name). */
     static Optional<Path> find() {
@@ -129,6 +130,9 @@ final class HeadlessChromium implements AutoCloseable {
                         || "Runtime.exceptionThrown".equals(msg.has("method") ? msg.get("method").getAsString() : "")) {
                     synchronized (log) {
                         log.append(msg.get("params")).append('\n');
+                        if (msg.get("method").getAsString().equals("Runtime.exceptionThrown")) {
+                            exceptions.append(msg.get("params")).append('\n');
+                        }
                     }
                 }
             }
@@ -212,6 +216,13 @@ final class HeadlessChromium implements AutoCloseable {
         JsonObject r = send("Page.captureScreenshot", p);
         Files.createDirectories(file.getParent());
         Files.write(file, Base64.getDecoder().decode(r.get("data").getAsString()));
+    }
+
+    /** Uncaught JavaScript exceptions of the page so far. */
+    String exceptions() {
+        synchronized (log) {
+            return exceptions.toString();
+        }
     }
 
     String log() {
