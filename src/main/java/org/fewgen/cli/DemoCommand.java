@@ -48,6 +48,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     long seed;
 
+    @Option(names = "--serve", arity = "0..1", paramLabel = "PORT",
+            fallbackValue = "" + org.fewgen.dashboard.DashboardServer.DEFAULT_PORT,
+            description = {"Also serve the live dashboard on 127.0.0.1:PORT (default port "
+                    + org.fewgen.dashboard.DashboardServer.DEFAULT_PORT + ") and keep it up after training until Ctrl-C."})
+    Integer serve;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -65,12 +71,17 @@ public final class DemoCommand implements Callable<Integer> {
                 + RESOLUTION + "x" + RESOLUTION + ", " + config.kimg() + " kimg (" + config.totalSteps() + " steps); sized for under 15 minutes on 2 CPU cores");
         OutputFolders.require("--out", java.nio.file.Path.of(out));
         String commandLine = FewgenCommand.commandLineOf(spec);
+        org.fewgen.dashboard.DashboardServer dashboard = serve == null ? null
+                : org.fewgen.dashboard.DashboardServer.startForTraining(java.nio.file.Path.of(out), serve, System.out);
         TrainingRun.Result r;
         try (org.fewgen.util.GracefulStop stop = org.fewgen.util.GracefulStop.install(System.err)) {
             r = Training.launch(config, null, commandLine, System.out);
         }
         GanTrainCommand.printWhere(System.out, r);
         System.out.println("real images: " + r.runDir().resolve("reals.png"));
+        if (dashboard != null) {
+            dashboard.serveUntilInterrupted(System.out);
+        }
         return 0;
     }
 }

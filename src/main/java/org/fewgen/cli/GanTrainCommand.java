@@ -109,6 +109,12 @@ public final class GanTrainCommand implements Callable<Integer> {
             description = "Inception v3 safetensors for --metric-every (default: see 'fewgen metrics fid --help').")
     Path inceptionWeights;
 
+    @Option(names = "--serve", arity = "0..1", paramLabel = "PORT",
+            fallbackValue = "" + org.fewgen.dashboard.DashboardServer.DEFAULT_PORT,
+            description = {"Also serve the live dashboard of the runs folder on 127.0.0.1:PORT (default port "
+                    + org.fewgen.dashboard.DashboardServer.DEFAULT_PORT + ")", "and keep it up after training until Ctrl-C."})
+    Integer serve;
+
     @Option(names = "--dry-run", description = "Print the resolved configuration as JSON and exit.")
     boolean dryRun;
 
@@ -129,11 +135,17 @@ public final class GanTrainCommand implements Callable<Integer> {
         String commandLine = FewgenCommand.commandLineOf(spec);
         FidMonitor.Settings fid = metricEvery == null ? null
                 : new FidMonitor.Settings(metricEvery, metricNum, inceptionWeights, metricKid);
+        org.fewgen.dashboard.DashboardServer dashboard = serve == null ? null
+                : org.fewgen.dashboard.DashboardServer.startForTraining(
+                        resume != null ? resume.toAbsolutePath().normalize().getParent() : Path.of(config.out()), serve, stdout);
         TrainingRun.Result r;
         try (GracefulStop stop = GracefulStop.install(System.err)) {
             r = Training.launch(config, resume, commandLine, stdout, fid);
         }
         printWhere(stdout, r);
+        if (dashboard != null) {
+            dashboard.serveUntilInterrupted(stdout);
+        }
         return 0;
     }
 

@@ -36,6 +36,9 @@ public final class Provenance {
             o.addProperty("data_fingerprint", dataFingerprint);
         }
         o.addProperty("started", Instant.now().toString());
+        // lets the dashboard tell a running run from a stopped one
+        o.addProperty("pid", ProcessHandle.current().pid());
+        o.addProperty("host", org.fewgen.dashboard.RunIndex.hostName());
         return o;
     }
 }

@@ -150,7 +150,23 @@ public final class TrainingRun {
                         progress.message("resumed " + run + " from " + resumeFrom.getFileName() + " at kimg "
                                 + fmt(trainer.nimg() / 1000.0));
                     }
-                    return loop(config, data, device, run, trainer, metrics, progress, options);
+                    try {
+                        return loop(config, data, device, run, trainer, metrics, progress, options);
+                    } catch (GracefulStop.Stopped e) {
+                        throw e; // logged as "stopped": a signal, not a failure
+                    } catch (IOException | RuntimeException | Error e) {
+                        // so that a dashboard can tell a failed run from one that was stopped
+                        JsonObject failed = new JsonObject();
+                        failed.addProperty("step", trainer.step());
+                        failed.addProperty("kimg", trainer.nimg() / 1000.0);
+                        failed.addProperty("message", String.valueOf(e.getMessage()));
+                        try {
+                            metrics.event("failed", failed);
+                        } catch (RuntimeException ignored) {
+                            // the original failure is what matters
+                        }
+                        throw e;
+                    }
                 }
             }
         } finally {
