@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
                 "plus dataset.json, or (--out *.safetensors) a uint8 tensor file.",
                 "SRC: a folder of PNG/JPEG/BMP/GIF/SVG, a .zip, an IDX file,",
                 "mnist[:N] or openmoji:<category>[/<sub>] (under $FEWGEN_DATA),",
-                "or builtin:shapes[:N]."})
+                "or builtin:shapes[:N] / builtin:digits[:N] (drawn, no download)."})
 public final class DataPrepareCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -36,7 +36,7 @@ public final class GanFidCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--data", required = true, paramLabel = "SOURCE",
-            description = "Real images: folder, zip, IDX file, mnist, openmoji:<category>, builtin:shapes.")
+            description = "Real images: folder, zip, IDX file, mnist, openmoji:<category>, builtin:shapes, builtin:digits.")
     String data;
 
     @Option(names = "--num", defaultValue = "10000", paramLabel = "N",

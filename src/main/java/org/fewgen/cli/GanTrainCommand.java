@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 public final class GanTrainCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "SOURCE",
-            description = "Images: folder, zip, IDX file, mnist, openmoji:<category>, builtin:shapes, prepared .zip.")
+            description = "Images: folder, zip, IDX file, mnist, openmoji:<category>, builtin:shapes, builtin:digits, prepared .zip.")
     String data;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for run folders (default: runs).")
@@ -186,7 +186,7 @@ public final class GanTrainCommand implements Callable<Integer> {
         } else {
             if (data == null) {
                 throw new IllegalArgumentException("--data is required (a folder, zip, IDX file, mnist, "
-                        + "openmoji:<category> or builtin:shapes)");
+                        + "openmoji:<category>, builtin:shapes or builtin:digits)");
             }
             b = TrainConfig.builder();
         }

@@ -31,7 +31,7 @@ public final class MetricsFidCommand implements Callable<Integer> {
     FidOptions fid;
 
     @Option(names = "--real", required = true, paramLabel = "SOURCE",
-            description = "Reference images: folder, .zip, IDX file, mnist[:N], openmoji:<category>, builtin:shapes[:N].")
+            description = "Reference images: folder, .zip, IDX file, mnist[:N], openmoji:<category>, builtin:shapes[:N], builtin:digits[:N].")
     String real;
 
     @Option(names = "--fake", required = true, paramLabel = "SOURCE", description = "Images to evaluate (same kinds of source).")

@@ -35,6 +35,7 @@ import java.util.zip.ZipFile;
  *       {@code $FEWGEN_DATA/mnist/train-images-idx3-ubyte.gz};</li>
  *   <li>{@code openmoji:<category>[/<subcategory>]} for the SVG folder {@code $FEWGEN_DATA/openmoji/<category>};</li>
  *   <li>{@code builtin:shapes} or {@code builtin:shapes:N} ({@link ProceduralShapes}, no files needed);</li>
+ *   <li>{@code builtin:digits} or {@code builtin:digits:N} ({@link ProceduralDigits}, no files needed);</li>
  *   <li>a dataset cache file ({@code .safetensors}) written by this class.</li>
  * </ul>
  * Files are taken in sorted path order, so a source always gives the same image order.
@@ -137,7 +138,7 @@ public final class ImageSources {
         try {
             return switch (spec.kind) {
                 case CACHE_FILE -> loadCacheFile(source, spec.path, resolution, t);
-                case SHAPES, FOLDER, ZIP, IDX -> loadCached(source, spec, resolution, t, limit, config);
+                case SHAPES, DIGITS, FOLDER, ZIP, IDX -> loadCached(source, spec, resolution, t, limit, config);
             };
         } catch (IOException e) {
             throw new DataException(source + ": " + e.getMessage(), e);
@@ -148,7 +149,7 @@ public final class ImageSources {
 
     // ---------------------------------------------------------------- resolving names
 
-    enum Kind { FOLDER, ZIP, IDX, SHAPES, CACHE_FILE }
+    enum Kind { FOLDER, ZIP, IDX, SHAPES, DIGITS, CACHE_FILE }
 
     record SourceSpec(Kind kind, Path path, int limit) {
     }
@@ -157,7 +158,7 @@ public final class ImageSources {
     static SourceSpec resolve(String source, String dataRoot) {
         if (source == null || source.isBlank()) {
             throw new DataException("no data source given (a folder, a .zip, an IDX file, mnist, openmoji:<category>"
-                    + " or builtin:shapes)");
+                    + " or builtin:shapes / builtin:digits)");
         }
         String s = source.trim();
         if (s.startsWith("builtin:")) {
@@ -168,7 +169,14 @@ public final class ImageSources {
             if (rest.startsWith("shapes:")) {
                 return new SourceSpec(Kind.SHAPES, null, parseCount(source, rest.substring("shapes:".length())));
             }
-            throw new DataException(source + ": unknown built-in dataset (available: builtin:shapes, builtin:shapes:N)");
+            if (rest.equals("digits")) {
+                return new SourceSpec(Kind.DIGITS, null, 0);
+            }
+            if (rest.startsWith("digits:")) {
+                return new SourceSpec(Kind.DIGITS, null, parseCount(source, rest.substring("digits:".length())));
+            }
+            throw new DataException(source + ": unknown built-in dataset (available: builtin:shapes, builtin:shapes:N,"
+                    + " builtin:digits, builtin:digits:N)");
         }
         if (s.equals("mnist") || s.startsWith("mnist:")) {
             int limit = s.equals("mnist") ? 0 : parseCount(source, s.substring("mnist:".length()));
@@ -202,7 +210,7 @@ public final class ImageSources {
         }
         if (!Files.exists(p)) {
             throw new DataException(source + ": no such file or folder (expected a folder of images, a .zip, an IDX"
-                    + " file, mnist, openmoji:<category> or builtin:shapes)");
+                    + " file, mnist, openmoji:<category>, builtin:shapes or builtin:digits)");
         }
         if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
             throw new DataException(source + ": not a readable file or folder");
@@ -288,7 +296,8 @@ public final class ImageSources {
 
     private static ImageSet loadCached(String label, SourceSpec spec, int resolution, Transform t, int limit,
                                        LoadConfig config) throws IOException {
-        List<Entry> entries = spec.kind == Kind.IDX || spec.kind == Kind.SHAPES ? List.of() : listEntries(spec);
+        List<Entry> entries = spec.kind == Kind.IDX || spec.kind == Kind.SHAPES || spec.kind == Kind.DIGITS
+                ? List.of() : listEntries(spec);
         String key = cacheKey(spec, entries, resolution, t, limit);
         Path cacheFile = null;
         if (config.cacheDir() != null) {
@@ -309,6 +318,8 @@ public final class ImageSources {
         ImageSet set = switch (spec.kind) {
             case SHAPES -> ProceduralShapes.imageSet(label, limit > 0 ? limit : ProceduralShapes.DEFAULT_COUNT,
                     resolution, ProceduralShapes.DEFAULT_SEED);
+            case DIGITS -> ProceduralDigits.imageSet(label, limit > 0 ? limit : ProceduralDigits.DEFAULT_COUNT,
+                    resolution, ProceduralDigits.DEFAULT_SEED);
             case IDX -> decodeIdx(label, spec.path, resolution, t, limit, config.progress());
             default -> decodeEntries(label, entries, resolution, t, limit, config.progress());
         };
@@ -518,6 +529,12 @@ public final class ImageSources {
         if (spec.kind == Kind.SHAPES) {
             int n = limit > 0 ? limit : ProceduralShapes.DEFAULT_COUNT;
             sb.append("shapes v").append(ProceduralShapes.VERSION).append(" seed ").append(ProceduralShapes.DEFAULT_SEED)
+                    .append(" count ").append(n).append(" resolution ").append(resolution).append('\n');
+            return sha256(sb.toString());
+        }
+        if (spec.kind == Kind.DIGITS) {
+            int n = limit > 0 ? limit : ProceduralDigits.DEFAULT_COUNT;
+            sb.append("digits v").append(ProceduralDigits.VERSION).append(" seed ").append(ProceduralDigits.DEFAULT_SEED)
                     .append(" count ").append(n).append(" resolution ").append(resolution).append('\n');
             return sha256(sb.toString());
         }

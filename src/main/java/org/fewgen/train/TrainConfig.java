@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code config.json} and into each snapshot's metadata, and is the single source of truth for
  * resume and generate.
  *
- * @param data the data source as given to {@code --data} (folder, zip, IDX, {@code builtin:shapes}, ...)
+ * @param data the data source as given to {@code --data} (folder, zip, IDX, {@code builtin:shapes}, {@code builtin:digits}, ...)
  * @param out the folder that holds numbered run folders
  * @param resolution image side in pixels
  * @param generator convolution of the generator's up-blocks
