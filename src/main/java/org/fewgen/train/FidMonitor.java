@@ -8,6 +8,9 @@ import com.google.gson.JsonObject;
 import org.fewgen.data.ImageSet;
 import org.fewgen.metrics.DatasetStats;
 import org.fewgen.metrics.FidEvaluator;
+import org.fewgen.metrics.InceptionWeights;
+import org.fewgen.metrics.MobileNetV2Features;
+import org.fewgen.metrics.StatsCache;
 import org.fewgen.metrics.Progress;
 
 import java.io.IOException;
@@ -27,7 +30,12 @@ public final class FidMonitor implements TrainingRun.MetricHook, AutoCloseable {
     static final long LATENT_SEED = 0x46494400L;
 
     /** What to compute: every {@code everyKimg} kimg, {@code num} fakes, KID too or not. */
-    public record Settings(double everyKimg, int num, Path inceptionWeights, boolean kid) {
+    public record Settings(double everyKimg, int num, Path inceptionWeights, boolean kid, boolean bundledNetwork) {
+        /** With an Inception v3 ({@code inceptionWeights}, or the one {@link InceptionWeights#resolve} finds). */
+        public Settings(double everyKimg, int num, Path inceptionWeights, boolean kid) {
+            this(everyKimg, num, inceptionWeights, kid, false);
+        }
+
         public Settings {
             if (everyKimg <= 0) {
                 throw new IllegalArgumentException("--metric-every must be > 0 kimg, got " + everyKimg);
@@ -43,11 +51,18 @@ public final class FidMonitor implements TrainingRun.MetricHook, AutoCloseable {
     private final Settings settings;
     private final NDManager manager;
     private DatasetStats realStats;
+    private final MobileNetV2Features bundled;
 
     public FidMonitor(Settings settings, ImageSet reals, Device device, int batch, PrintStream log) throws IOException {
         this.settings = settings;
         this.reals = reals;
-        this.evaluator = FidEvaluator.open(settings.inceptionWeights(), null, device, batch, true, Progress.auto(log), log);
+        if (settings.bundledNetwork()) {
+            this.bundled = new MobileNetV2Features(device);
+            this.evaluator = new FidEvaluator(bundled, StatsCache.defaultCache(log), batch, Progress.auto(log));
+        } else {
+            this.bundled = null;
+            this.evaluator = FidEvaluator.open(settings.inceptionWeights(), null, device, batch, true, Progress.auto(log), log);
+        }
         this.manager = NDManager.newBaseManager(device);
         log.println("FID every " + settings.everyKimg() + " kimg with " + settings.num() + " fakes against "
                 + reals.size() + " training images");
@@ -78,6 +93,9 @@ public final class FidMonitor implements TrainingRun.MetricHook, AutoCloseable {
     @Override
     public void close() {
         manager.close();
+        if (bundled != null) {
+            bundled.close();
+        }
         evaluator.close();
     }
 }

@@ -193,6 +193,10 @@ public final class TrainingRun {
         Path lastFakes = null;
         int consecutiveNonFinite = 0;
         int reloads = 0;
+        if (options.metricHook != null && trainer.step() == 0 && totalSteps > 0) {
+            // a fresh run's curve starts at the untrained generator, the baseline every later value is read against
+            logMetric(trainer, metrics, progress, options.metricHook);
+        }
         progress.start(trainer.nimg(), totalSteps * config.batch());
         long windowStart = System.nanoTime();
         long windowImages = 0;
@@ -263,11 +267,7 @@ public final class TrainingRun {
                         GracefulStop.signalName(), lastSnapshot.getFileName(), run), code);
             }
             if (options.metricHook != null && (trainer.nimg() >= nextMetric || end)) {
-                JsonObject m = options.metricHook.evaluate(trainer);
-                m.addProperty("step", trainer.step());
-                m.addProperty("kimg", trainer.nimg() / 1000.0);
-                metrics.event("metric", m);
-                progress.message("metric at kimg " + fmt(trainer.nimg() / 1000.0) + ": " + m);
+                logMetric(trainer, metrics, progress, options.metricHook);
                 nextMetric = (trainer.nimg() / metricImages + 1) * metricImages;
                 lastTick = System.nanoTime();
             }
@@ -390,6 +390,15 @@ public final class TrainingRun {
         metrics.event("snapshot", e);
         progress.message("snapshot " + file);
         return file;
+    }
+
+    private static void logMetric(GanTrainer trainer, MetricsLog metrics, Progress progress, MetricHook hook)
+            throws IOException {
+        JsonObject m = hook.evaluate(trainer);
+        m.addProperty("step", trainer.step());
+        m.addProperty("kimg", trainer.nimg() / 1000.0);
+        metrics.event("metric", m);
+        progress.message("metric at kimg " + fmt(trainer.nimg() / 1000.0) + ": " + m);
     }
 
     private static void writeFakes(GanTrainer trainer, Path file) throws IOException {

@@ -45,7 +45,9 @@ class FidDuringTrainingTest {
         List<JsonObject> metricEvents = Files.readAllLines(r.metrics()).stream()
                 .map(l -> JsonParser.parseString(l).getAsJsonObject())
                 .filter(o -> o.has("event") && o.get("event").getAsString().equals("metric")).toList();
-        assertThat(metricEvents).hasSize(2);
+        // the untrained generator at kimg 0, then every 0.002 kimg (2 steps of 2 images each)
+        assertThat(metricEvents).hasSize(3);
+        assertThat(metricEvents.stream().map(e -> e.get("kimg").getAsDouble())).containsExactly(0.0, 0.002, 0.004);
         for (JsonObject e : metricEvents) {
             assertThat(e.get("fid").getAsDouble()).isFinite().isGreaterThan(0);
         }

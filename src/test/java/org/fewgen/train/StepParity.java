@@ -58,7 +58,7 @@ final class StepParity {
     static final int BATCH = 4;
     /** Steps trained before the compared one. */
     static final int WARMUP = 2;
-    static final int SKETCH_DIM = 8;
+    static final int SKETCH_DIM = 16;
 
     private StepParity() {
     }

@@ -1,0 +1,102 @@
+package org.fewgen.train;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One training step of fewgen against the official Projected GAN code, without PyTorch: the
+ * fixtures in {@code src/test/resources/parity} hold the official step on fewgen's own exported
+ * state, run in float64 (the exact step) and in float32, as norms and random-sign projections of
+ * every loss, gradient and parameter or buffer change ({@code bench/reference/step_parity.py}
+ * writes them). Each quantity of fewgen's float32 step must be within the issue's tolerance (1e-4
+ * for losses, 1e-3 for tensors) plus three times the official float32 step's own distance from
+ * the exact step (the larger of its 1- and 2-thread runs). Rounding alone moves some D-head
+ * gradients of either implementation by ~1% (batch norm over nearly uniform upstream gradients),
+ * the official step's two thread counts differ by up to 14x on single quantities, and no float32
+ * implementation can be held closer than the reference holds itself.
+ */
+class StepParityTest {
+
+    @TempDir
+    Path tmp;
+
+    static List<String> cases() {
+        return StepParity.ALL.stream().map(StepParity.Case::name).toList();
+    }
+
+    private static JsonObject fixture(String name) throws IOException {
+        String path = "/parity/" + name + ".json";
+        try (InputStream in = StepParityTest.class.getResourceAsStream(path)) {
+            assertThat(in).as("fixture %s (written by bench/reference/step_parity.py --fixtures)", path).isNotNull();
+            return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
+        }
+    }
+
+    /** fewgen's quantities under the fixture's names. */
+    private static Map<String, double[]> quantities(StepParity.Result r) {
+        Map<String, double[]> q = new LinkedHashMap<>();
+        q.put("loss.loss_G", new double[] {r.lossG});
+        q.put("loss.loss_D", new double[] {r.lossD});
+        q.put("loss.D_real", new double[] {r.dReal});
+        q.put("loss.D_fake", new double[] {r.dFake});
+        r.gradients.forEach((k, v) -> q.put("grad." + k, StepParity.toDouble(v)));
+        r.after.forEach((k, v) -> q.put("update." + k, StepParity.difference(v, r.before.get(k))));
+        return q;
+    }
+
+    /** ‖a − b‖ / ‖b‖ estimated from sketches (index 0 the norm, then the projections). */
+    static double relativeError(double[] mine, double[] reference) {
+        double sum = 0;
+        for (int j = 1; j < reference.length; j++) {
+            double d = mine[j] - reference[j];
+            sum += d * d;
+        }
+        double distance = Math.sqrt(sum / (reference.length - 1));
+        return reference[0] > 0 ? distance / reference[0] : distance;
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void oneStepMatchesTheOfficialStep(String name) throws IOException {
+        JsonObject fixture = fixture(name);
+        assertThat(fixture.get("sketch_dim").getAsInt()).isEqualTo(StepParity.SKETCH_DIM);
+        double lossTol = fixture.get("loss_tolerance").getAsDouble();
+        double tensorTol = fixture.get("tensor_tolerance").getAsDouble();
+        double noise = fixture.get("noise_factor").getAsDouble();
+        JsonObject expected = fixture.getAsJsonObject("quantities");
+
+        Map<String, double[]> mine = quantities(StepParity.run(StepParity.Case.parse(name), tmp, null));
+        assertThat(mine.keySet()).as("fewgen's gradients and state against the reference's")
+                .containsExactlyInAnyOrderElementsOf(expected.keySet());
+        List<String> failures = new ArrayList<>();
+        for (String q : expected.keySet()) {
+            JsonObject e = expected.getAsJsonObject(q);
+            double[] ref = new double[StepParity.SKETCH_DIM + 1];
+            for (int j = 0; j < ref.length; j++) {
+                ref[j] = e.getAsJsonArray("sketch").get(j).getAsDouble();
+            }
+            double err = relativeError(StepParity.sketch(mine.get(q)), ref);
+            double bound = (q.startsWith("loss.") ? lossTol : tensorTol)
+                    + noise * e.get("official_float32_error").getAsDouble();
+            if (!(err <= bound)) {
+                failures.add(String.format("%s: %.3e > %.3e", q, err, bound));
+            }
+        }
+        assertThat(failures).as("quantities of %s outside their bound", name).isEmpty();
+    }
+}
