@@ -172,9 +172,10 @@ public final class BenchGanCommand implements Callable<Integer> {
     private void contention(GanBenchmark.Options options, Device d, BenchReport quiet, java.io.PrintWriter out)
             throws Exception {
         out.println();
-        out.printf(Locale.ROOT, "competing load: %d CPU-bound processes on %d cores; OMP_WAIT_POLICY=%s, %d threads%n",
-                contend, Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OMP_WAIT_POLICY",
-                        "(unset: libgomp spins)"), JniUtils.getNumThreads());
+        out.printf(Locale.ROOT, "competing load: %d CPU-bound processes on %d cores; OMP_WAIT_POLICY=%s,"
+                + " GOMP_SPINCOUNT=%s, %d threads%n", contend, Runtime.getRuntime().availableProcessors(),
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
+                System.getenv().getOrDefault("GOMP_SPINCOUNT", "(unset: libgomp's default)"), JniUtils.getNumThreads());
         BenchReport loaded;
         try (org.fewgen.bench.CompetingLoad load = org.fewgen.bench.CompetingLoad.start(contend)) {
             loaded = GanBenchmark.measure(options, d, peakGflops != null ? peakGflops : 1.0, commandLine(), line -> { },

@@ -77,7 +77,7 @@ class GanCommandsTest {
 
     @Test
     void demoRunsItsConfigurationAndSaysWhereEverythingIs() throws Exception {
-        Outcome o = run("demo", "--kimg", "0.016", "--out", tmp.toString());
+        Outcome o = run("demo", "--kimg", "0.016", "--out", tmp.toString(), "--fid-samples", "0");
         assertThat(o.code()).as(o.err()).isZero();
         Path runDir = tmp.resolve("00000-fastgan-dsc-shapes-64");
         assertThat(o.out()).contains("samples:    " + runDir.resolve("fakes_000000.016.png"),
@@ -93,7 +93,24 @@ class GanCommandsTest {
         // recorded once, as typed (the subcommand's names used to appear twice)
         assertThat(JsonParser.parseString(Files.readString(runDir.resolve("config.json"))).getAsJsonObject()
                 .getAsJsonObject("provenance").get("command_line").getAsString())
-                .isEqualTo("fewgen demo --kimg 0.016 --out " + tmp);
+                .isEqualTo("fewgen demo --kimg 0.016 --out " + tmp + " --fid-samples 0");
+        assertThat(run("demo", "--fid-samples", "1").err()).startsWith("fewgen: error: --fid-samples");
+    }
+
+    @Test
+    void demoPrintsTheFidCurveOfItsRun() throws Exception {
+        Path metrics = tmp.resolve("metrics.jsonl");
+        Files.writeString(metrics, """
+                {"event":"start"}
+                {"event":"metric","fid":40.0,"kimg":0.0}
+                {"kimg":0.5,"loss_G":1.0}
+                {"event":"metric","fid":8.0,"kimg":7.0}
+                """);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        org.fewgen.cli.DemoCommandAccess.printFid(metrics, "FID (test)", new java.io.PrintStream(bytes, true));
+        assertThat(bytes.toString()).isEqualTo(
+                "FID (test) vs the training images: 40.0 (kimg 0.0) -> 8.0 (kimg 7.0); 5.0x lower than at the start"
+                        + System.lineSeparator());
     }
 
     @Test
