@@ -27,6 +27,38 @@ import time
 import types
 
 
+def fastgan_generator(networks_fastgan, blocks, res, kind, ngf):
+    """The official FastGAN-lite generator: with kind "dsc" its up-blocks' 3×3 convolutions are the
+    repository's own SeparableConv2d; below 128² it is cut after the block of the target
+    resolution (the official class always builds feat_128). Shared with step_parity.py."""
+    import torch.nn as nn
+    if not hasattr(networks_fastgan, "_official_up_block"):
+        networks_fastgan._official_up_block = networks_fastgan.UpBlockSmall
+    if kind == "dsc":
+        def separable_up_block(in_planes, out_planes):
+            return nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"),
+                                 blocks.SeparableConv2d(in_planes, out_planes * 2, 3, bias=False),
+                                 blocks.NormLayer(out_planes * 2), blocks.GLU())
+        networks_fastgan.UpBlockSmall = separable_up_block
+    else:
+        networks_fastgan.UpBlockSmall = networks_fastgan._official_up_block
+    G = networks_fastgan.Generator(z_dim=256, img_resolution=max(res, 128), ngf=ngf,
+                                   synthesis_kwargs={"lite": True})
+    if res < 128:
+        syn = G.synthesis
+        # the official to_big reads nfc[img_resolution]; at 64² that is nfc[64] = 2·ngf
+        syn.to_big = blocks.conv2d(int(2 * ngf), 3, 3, 1, 1, bias=True)
+        del syn.feat_128, syn.se_128, syn.feat_256, syn.se_256  # unused below 128²
+
+        def forward_cut(input, c, **kwargs):
+            x = networks_fastgan.normalize_second_moment(input[:, 0])
+            feat_4 = syn.init(x)
+            feat_32 = syn.feat_32(syn.feat_16(syn.feat_8(feat_4)))
+            return syn.to_big(syn.se_64(feat_4, syn.feat_64(feat_32)))
+        syn.forward = forward_cut
+    return G
+
+
 def build(repo, res, kind, ngf):
     import torch
     import torch.nn as nn
@@ -47,27 +79,7 @@ def build(repo, res, kind, ngf):
 
     projector._make_efficientnet = split_mobilenet
 
-    if kind == "dsc":
-        def separable_up_block(in_planes, out_planes):
-            return nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"),
-                                 blocks.SeparableConv2d(in_planes, out_planes * 2, 3, bias=False),
-                                 blocks.NormLayer(out_planes * 2), blocks.GLU())
-        networks_fastgan.UpBlockSmall = separable_up_block
-
-    G = networks_fastgan.Generator(z_dim=256, img_resolution=max(res, 128), ngf=ngf,
-                                   synthesis_kwargs={"lite": True})
-    if res < 128:
-        syn = G.synthesis
-        # the official to_big reads nfc[img_resolution]; at 64² that is nfc[64] = 2·ngf
-        syn.to_big = blocks.conv2d(int(2 * ngf), 3, 3, 1, 1, bias=True)
-        del syn.feat_128, syn.se_128, syn.feat_256, syn.se_256  # unused below 128²
-
-        def forward_cut(input, c, **kwargs):
-            x = networks_fastgan.normalize_second_moment(input[:, 0])
-            feat_4 = syn.init(x)
-            feat_32 = syn.feat_32(syn.feat_16(syn.feat_8(feat_4)))
-            return syn.to_big(syn.se_64(feat_4, syn.feat_64(feat_32)))
-        syn.forward = forward_cut
+    G = fastgan_generator(networks_fastgan, blocks, res, kind, ngf)
     D = ProjectedDiscriminator(diffaug=True, interp224=(res < 224),
                                backbone_kwargs=dict(cout=64, expand=True, proj_type=2, num_discs=4,
                                                     separable=False, cond=0))

@@ -36,6 +36,9 @@ import types
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from projected_gan_step import fastgan_generator  # noqa: E402  (the official G, built as for the timing runs)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CASES = [f"g-{g}_d-{d}_{r}" for r in (64, 256) for g in ("conv", "dsc") for d in ("conv", "dsc")]
@@ -143,7 +146,6 @@ def mobilenetv2():
 # ---------------------------------------------------------------- the official modules
 
 def build(repo, res, g_kind, d_conv, ngf, feature_net):
-    import torch.nn as nn
     # one stand-in module for the whole process: pg_modules.projector keeps the first one it imported
     fake_timm = sys.modules.setdefault("timm", types.ModuleType("timm"))
     fake_timm.create_model = lambda *a, **k: feature_net
@@ -152,30 +154,7 @@ def build(repo, res, g_kind, d_conv, ngf, feature_net):
     from pg_modules import blocks, networks_fastgan
     from pg_modules.discriminator import ProjectedDiscriminator
 
-    if not hasattr(networks_fastgan, "_official_up_block"):
-        networks_fastgan._official_up_block = networks_fastgan.UpBlockSmall
-    if g_kind == "dsc":
-        def separable_up_block(in_planes, out_planes):
-            return nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"),
-                                 blocks.SeparableConv2d(in_planes, out_planes * 2, 3, bias=False),
-                                 blocks.NormLayer(out_planes * 2), blocks.GLU())
-        networks_fastgan.UpBlockSmall = separable_up_block
-    else:
-        networks_fastgan.UpBlockSmall = networks_fastgan._official_up_block
-
-    G = networks_fastgan.Generator(z_dim=256, img_resolution=max(res, 128), ngf=ngf,
-                                   synthesis_kwargs={"lite": True})
-    if res < 128:
-        syn = G.synthesis
-        syn.to_big = blocks.conv2d(int(2 * ngf), 3, 3, 1, 1, bias=True)
-        del syn.feat_128, syn.se_128, syn.feat_256, syn.se_256
-
-        def forward_cut(input, c, **kwargs):
-            x = networks_fastgan.normalize_second_moment(input[:, 0])
-            feat_4 = syn.init(x)
-            feat_32 = syn.feat_32(syn.feat_16(syn.feat_8(feat_4)))
-            return syn.to_big(syn.se_64(feat_4, syn.feat_64(feat_32)))
-        syn.forward = forward_cut
+    G = fastgan_generator(networks_fastgan, blocks, res, g_kind, ngf)
     D = ProjectedDiscriminator(diffaug=False, interp224=(res < 224),
                                backbone_kwargs=dict(cout=64, expand=True, proj_type=2, num_discs=4,
                                                     separable=(d_conv == "dsc"), cond=0))

@@ -8,7 +8,6 @@ import java.awt.geom.AffineTransform;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -40,18 +39,7 @@ public final class ProceduralDigits {
 
     /** {@code count} images at {@code resolution}, as an {@link ImageSet} named {@code label}. */
     public static ImageSet imageSet(String label, int count, int resolution, long seed) {
-        if (count < 1) {
-            throw new IllegalArgumentException("count must be positive, got " + count);
-        }
-        int per = 3 * resolution * resolution;
-        byte[] pixels = new byte[count * per];
-        java.util.stream.IntStream.range(0, count).parallel().forEach(i -> {
-            BufferedImage img = render(i, resolution, seed);
-            int[] rgb = img.getRGB(0, 0, resolution, resolution, null, 0, resolution);
-            byte[] chw = Resampling.squareResize(rgb, resolution, resolution, resolution, Transform.CENTER_CROP);
-            System.arraycopy(chw, 0, pixels, i * per, per);
-        });
-        return new ImageSet(label, resolution, pixels, List.of(), null);
+        return ProceduralShapes.drawn(label, count, resolution, i -> render(i, resolution, seed));
     }
 
     /**

@@ -59,13 +59,18 @@ public final class ProceduralShapes {
 
     /** {@code count} images at {@code resolution}, as an {@link ImageSet} named {@code label}. */
     public static ImageSet imageSet(String label, int count, int resolution, long seed) {
+        return drawn(label, count, resolution, i -> render(i, resolution, seed));
+    }
+
+    /** Draws {@code count} images in parallel (image {@code i} by {@code draw}) into an {@link ImageSet}. */
+    static ImageSet drawn(String label, int count, int resolution, java.util.function.IntFunction<BufferedImage> draw) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be positive, got " + count);
         }
         int per = 3 * resolution * resolution;
         byte[] pixels = new byte[count * per];
         java.util.stream.IntStream.range(0, count).parallel().forEach(i -> {
-            BufferedImage img = render(i, resolution, seed);
+            BufferedImage img = draw.apply(i);
             int[] rgb = img.getRGB(0, 0, resolution, resolution, null, 0, resolution);
             byte[] chw = Resampling.squareResize(rgb, resolution, resolution, resolution, Transform.CENTER_CROP);
             System.arraycopy(chw, 0, pixels, i * per, per);
