@@ -90,7 +90,8 @@ class GracefulStopChildTest {
     void ctrlCDuringTheDemoWritesASnapshotAndExits130() throws Exception {
         Path out = tmp.resolve("runs");
         Path run = out.resolve("00000-fastgan-dsc-shapes-64");
-        Process child = start("demo", "--out", out.toString(), "--device", "cpu");
+        // no FID: the signal must arrive during training, not during the first FID evaluation
+        Process child = start("demo", "--out", out.toString(), "--device", "cpu", "--fid-samples", "0");
         try {
             await(child, () -> Files.exists(run.resolve(RunDir.METRICS)), "the start of training");
             Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start();
