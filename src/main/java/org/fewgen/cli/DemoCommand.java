@@ -9,13 +9,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import org.fewgen.metrics.InceptionWeights;
 import org.fewgen.train.FidMonitor;
+import org.fewgen.train.MetricsLog;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,8 +127,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** The FID curve of the run, first to last, from its metric events. */
     static void printFid(Path metrics, String name, PrintStream out) throws IOException {
         List<double[]> points = new ArrayList<>();
-        for (String line : Files.readAllLines(metrics)) {
-            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+        for (JsonObject o : MetricsLog.read(metrics)) {
             if (o.has("event") && o.get("event").getAsString().equals("metric") && o.has("fid")) {
                 points.add(new double[] {o.get("kimg").getAsDouble(), o.get("fid").getAsDouble()});
             }

@@ -3,7 +3,6 @@ package org.fewgen.data;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
@@ -84,11 +83,8 @@ public final class ProceduralDigits {
         java.awt.Shape shape = at.createTransformedShape(sk.path);
 
         BufferedImage img = new BufferedImage(resolution, resolution, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
+        Graphics2D g = ProceduralShapes.smoothGraphics(img);
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
             g.setColor(Color.BLACK);
             g.fillRect(0, 0, resolution, resolution);
             g.setColor(Color.WHITE);

@@ -83,11 +83,8 @@ public final class ProceduralShapes {
         SplittableRandom rng = new SplittableRandom(mix(seed, index));
         int r = resolution;
         BufferedImage img = new BufferedImage(r, r, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
+        Graphics2D g = smoothGraphics(img);
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
             Color bg = BACKGROUNDS[rng.nextInt(BACKGROUNDS.length)];
             if (rng.nextInt(2) == 0) {
                 g.setColor(bg);
@@ -114,6 +111,15 @@ public final class ProceduralShapes {
             g.dispose();
         }
         return img;
+    }
+
+    /** Graphics on {@code img} that antialias with exact (pure) stroke geometry, as every procedural set draws. */
+    static Graphics2D smoothGraphics(BufferedImage img) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        return g;
     }
 
     private static void draw(Graphics2D g, Shape kind, double cx, double cy, double size) {

@@ -85,6 +85,23 @@ public final class FidEvaluator implements AutoCloseable {
                 progress, log);
     }
 
+    /**
+     * An evaluator on the bundled MobileNetV2's pooled features ({@link MobileNetV2Features}), for
+     * when no Inception file is configured; it owns and closes the network.
+     */
+    public static FidEvaluator openBundled(Device device, int batchSize, boolean useCache, Progress.Factory progress,
+                                           PrintStream log) {
+        MobileNetV2Features net = new MobileNetV2Features(device);
+        try {
+            FidEvaluator eval = new FidEvaluator(net, useCache ? StatsCache.defaultCache(log) : null, batchSize, progress);
+            eval.ownedNetwork = net;
+            return eval;
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
     /** As {@link #open(Path, InceptionWeights.Kind, Device, int, boolean, Progress.Factory, PrintStream)}, for weights already inspected. */
     public static FidEvaluator open(InceptionWeights.Info info, Device device, int batchSize, boolean useCache,
                                     Progress.Factory progress, PrintStream log) throws IOException {

@@ -39,8 +39,9 @@ public final class Activations {
      * ReLU6, {@code min(max(x, 0), 6)}, with the gradient of PyTorch's {@code ReLU6} (hardtanh)
      * and of TensorFlow's {@code relu6}: 1 strictly between the corners, 0 at and beyond them.
      * {@code x.clip(0, 6)} has the same values but torch.clamp's gradient, which is 1 at exactly 0
-     * and 6; the frozen MobileNetV2 puts tens of thousands of pre-activations at exactly 0 on images
-     * with flat areas, so the corners decide part of the gradient G learns from.
+     * and 6. The frozen MobileNetV2 puts tens of thousands of pre-activations at exactly 0 on images
+     * with flat areas; with the bundled weights those channels pass no gradient on, so the two
+     * conventions agree there, but only this one is the reference's wherever a corner does matter.
      */
     public static NDArray relu6(NDArray x) {
         // relu's backward reads its result (> 0), so it is 0 at x = 0; where() sends no gradient to x at x >= 6

@@ -9,8 +9,6 @@ import org.fewgen.data.ImageSet;
 import org.fewgen.metrics.DatasetStats;
 import org.fewgen.metrics.FidEvaluator;
 import org.fewgen.metrics.InceptionWeights;
-import org.fewgen.metrics.MobileNetV2Features;
-import org.fewgen.metrics.StatsCache;
 import org.fewgen.metrics.Progress;
 
 import java.io.IOException;
@@ -51,18 +49,13 @@ public final class FidMonitor implements TrainingRun.MetricHook, AutoCloseable {
     private final Settings settings;
     private final NDManager manager;
     private DatasetStats realStats;
-    private final MobileNetV2Features bundled;
 
     public FidMonitor(Settings settings, ImageSet reals, Device device, int batch, PrintStream log) throws IOException {
         this.settings = settings;
         this.reals = reals;
-        if (settings.bundledNetwork()) {
-            this.bundled = new MobileNetV2Features(device);
-            this.evaluator = new FidEvaluator(bundled, StatsCache.defaultCache(log), batch, Progress.auto(log));
-        } else {
-            this.bundled = null;
-            this.evaluator = FidEvaluator.open(settings.inceptionWeights(), null, device, batch, true, Progress.auto(log), log);
-        }
+        this.evaluator = settings.bundledNetwork()
+                ? FidEvaluator.openBundled(device, batch, true, Progress.auto(log), log)
+                : FidEvaluator.open(settings.inceptionWeights(), null, device, batch, true, Progress.auto(log), log);
         this.manager = NDManager.newBaseManager(device);
         log.println("FID every " + settings.everyKimg() + " kimg with " + settings.num() + " fakes against "
                 + reals.size() + " training images");
@@ -93,9 +86,6 @@ public final class FidMonitor implements TrainingRun.MetricHook, AutoCloseable {
     @Override
     public void close() {
         manager.close();
-        if (bundled != null) {
-            bundled.close();
-        }
         evaluator.close();
     }
 }

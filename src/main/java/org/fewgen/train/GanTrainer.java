@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import java.util.function.LongPredicate;
 
 /**
@@ -65,7 +66,7 @@ public final class GanTrainer implements AutoCloseable {
     private double trainSeconds;
     private PhaseTimer timer;
     private LongPredicate nonFiniteInjector;
-    private java.util.function.BiConsumer<String, Map<String, NDArray>> gradientObserver;
+    private BiConsumer<String, Map<String, NDArray>> gradientObserver;
 
     /** What one step did; logit means and losses are NaN unless they were read back. */
     public record StepResult(long step, boolean gSkipped, boolean dSkipped, float lossG, float lossD,
@@ -148,7 +149,7 @@ public final class GanTrainer implements AutoCloseable {
      * with their gradients just before each optimizer step (the step zeroes them), for the parity
      * fixtures.
      */
-    void setGradientObserver(java.util.function.BiConsumer<String, Map<String, NDArray>> observer) {
+    void setGradientObserver(BiConsumer<String, Map<String, NDArray>> observer) {
         this.gradientObserver = observer;
     }
 

@@ -50,6 +50,23 @@ class FidEvaluatorTest {
     }
 
     @Test
+    void theBundledMobileNetV2TellsItsOwnImagesFromBrightenedOnes() {
+        ImageSet set = randomImages(12, 32, 3);
+        try (FidEvaluator eval = FidEvaluator.openBundled(ai.djl.Device.cpu(), 6, false, Progress.NONE,
+                new PrintStream(java.io.OutputStream.nullOutputStream()));
+             NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            assertThat(eval.network().dimension()).isEqualTo(1280);
+            assertThat(eval.network().standard()).isFalse();
+            assertThat(eval.network().describe()).contains("not an FID");
+            DatasetStats real = eval.realStats(set, 0, true);
+            double same = eval.evaluate(real, replay(set, m, 0f), 12, false).fid();
+            double brighter = eval.evaluate(real, replay(set, m, 0.5f), 12, false).fid();
+            assertThat(same).isCloseTo(0, org.assertj.core.api.Assertions.within(1e-3));
+            assertThat(brighter).isGreaterThan(1);
+        }
+    }
+
+    @Test
     void realStatsAreCachedAndReused() {
         ImageSet set = randomImages(40, 8, 1);
         ByteArrayOutputStream log = new ByteArrayOutputStream();

@@ -60,6 +60,13 @@ class GracefulStopChildTest {
         }
     }
 
+    /** Sends SIGINT as Ctrl-C does and waits for the child to exit. */
+    private static void interruptAndWait(Process child) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start();
+        assertThat(kill.waitFor()).isZero();
+        assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("exit after SIGINT").isTrue();
+    }
+
     @Test
     void sigtermDuringGanTrainWritesASnapshotAndExits143() throws Exception {
         Path out = tmp.resolve("runs");
@@ -94,9 +101,7 @@ class GracefulStopChildTest {
         Process child = start("demo", "--out", out.toString(), "--device", "cpu", "--fid-samples", "0");
         try {
             await(child, () -> Files.exists(run.resolve(RunDir.METRICS)), "the start of training");
-            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start();
-            assertThat(kill.waitFor()).isZero();
-            assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("exit after SIGINT").isTrue();
+            interruptAndWait(child);
         } finally {
             child.destroyForcibly();
         }
@@ -123,9 +128,7 @@ class GracefulStopChildTest {
                 }
                 return run[0] != null && Files.exists(run[0].resolve("checkpoint.safetensors"));
             }, "a first epoch");
-            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start();
-            assertThat(kill.waitFor()).isZero();
-            assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("exit after SIGINT").isTrue();
+            interruptAndWait(child);
         } finally {
             child.destroyForcibly();
         }
