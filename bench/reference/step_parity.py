@@ -16,7 +16,7 @@ fixtures (norms and random-sign projections) that StepParityTest checks in the J
   git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
   mvn -q -DskipTests package                              # fewgen.jar and the test classes
   /usr/bin/python3 bench/reference/step_parity.py --repo /tmp/projected-gan --work /tmp/parity \
-      --fixtures src/test/resources/parity
+      --fixtures fewgen-core/src/test/resources/parity
 
 Substitutions, because timm is not installable from Debian's packages: `timm.create_model`
 returns the MobileNetV2 below (timm's module names and layout, nn.ReLU6, BatchNorm eps 1e-5, TF
@@ -399,7 +399,7 @@ def main():
     args = ap.parse_args()
     cases = args.cases.split(",")
     if not args.no_export:
-        cp = os.pathsep.join([os.path.join(ROOT, "target", "fewgen.jar"), os.path.join(ROOT, "target", "test-classes")])
+        cp = os.pathsep.join([os.path.join(ROOT, "fewgen-cli", "target", "fewgen.jar"), os.path.join(ROOT, "fewgen-core", "target", "test-classes")])
         subprocess.run(["java", "-cp", cp, "org.fewgen.train.StepParity", args.work] + cases, check=True)
     ok = True
     for case in cases:

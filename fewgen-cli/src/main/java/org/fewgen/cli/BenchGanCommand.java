@@ -1,0 +1,236 @@
+package org.fewgen.cli;
+
+import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
+import org.fewgen.bench.GanBenchmark;
+import org.fewgen.bench.GanBenchmark.Size;
+import org.fewgen.bench.BenchReport;
+import org.fewgen.gan.ConvKind;
+import org.fewgen.util.Devices;
+import org.fewgen.util.NativeMalloc;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code fewgen bench gan}: speed and memory of full training steps, conv vs dsc, side by side. */
+@Command(name = "gan", mixinStandardHelpOptions = true,
+        description = {"Times full Faster Projected GAN training steps (G phase, D phase, both Adam updates, EMA)",
+                "on random data for every (resolution, batch, generator) in one process, and prints",
+                "ms/step, img/s, peak memory, parameters, convolution GFLOP and the dsc/conv ratios,",
+                "plus a per-phase breakdown."})
+public final class BenchGanCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--res", split = ",", defaultValue = "64,256",
+            description = "image resolutions, comma-separated (default: ${DEFAULT-VALUE})")
+    List<Integer> resolutions;
+
+    @Option(names = "--batch", split = ",", defaultValue = "8,16",
+            description = "batch sizes, comma-separated; every --res runs with every --batch (default: ${DEFAULT-VALUE})")
+    List<Integer> batches;
+
+    @Option(names = "--sizes", split = ",", paramLabel = "RESxBATCH",
+            description = "explicit (resolution, batch) points instead of --res × --batch, e.g. 64x8,64x16,256x4")
+    List<String> sizes;
+
+    @Option(names = "--generator", split = ",", defaultValue = "conv,dsc",
+            description = "generator up-block convolutions: conv, dsc or both (default: ${DEFAULT-VALUE})")
+    List<String> generators;
+
+    @Option(names = "--steps", defaultValue = "5", description = "timed steps per configuration (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "2",
+            description = "untimed warm-up steps per configuration, after the FLOP-counting step (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--ngf", defaultValue = "128", description = "generator width (default: ${DEFAULT-VALUE})")
+    int ngf;
+
+    @Option(names = "--d-conv", defaultValue = "conv",
+            description = "discriminator head convolutions: conv or dsc (default: ${DEFAULT-VALUE})")
+    String dConv;
+
+    @Option(names = "--backbone", defaultValue = "mobilenetv2_100",
+            description = "feature network of D (default: ${DEFAULT-VALUE})")
+    String backbone;
+
+    @Option(names = "--d-input", paramLabel = "S", defaultValue = "224",
+            description = "images smaller than S are resized to SxS before D's feature network (default: ${DEFAULT-VALUE})")
+    int dInput;
+
+    @Option(names = "--profile", paramLabel = "DIR",
+            description = "also profile one extra step per configuration with libtorch's profiler and write its trace"
+                    + " to DIR/profile-<res>x<batch>-<generator>.json (Chrome trace format)")
+    java.nio.file.Path profile;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--threads", description = "libtorch intra-op threads (default: all available processors)")
+    Integer threads;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of weights and data (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the numbers as JSON (atomic write, updated after every configuration)")
+    Path json;
+
+    @Option(names = "--phases", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "print the per-phase table (default: on; --no-phases hides it)")
+    boolean phases;
+
+    @Option(names = "--flops", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "count convolution FLOPs in one extra untimed step per configuration (default: on)")
+    boolean flops;
+
+    @Option(names = "--peak-gflops", paramLabel = "X",
+            description = "the machine's peak GFLOP/s for '%% of peak' (default: measured with a large 3×3 convolution)")
+    Double peakGflops;
+
+    @Option(names = "--contend", paramLabel = "N", defaultValue = "0",
+            description = {"then time every configuration again while N CPU-bound processes compete for the cores,",
+                    "and print quiet vs loaded ms/step and their ratio (default: 0, off)"})
+    int contend;
+
+    /** The full command line, for the report; set by tests or the launcher. */
+    String commandLine;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Size> points = points();
+        List<ConvKind> kinds = new ArrayList<>();
+        for (String g : generators) {
+            kinds.add(ConvKind.parse("generator", g));
+        }
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
+        }
+        if (contend < 0) {
+            throw new IllegalArgumentException("--contend must be 0 or more, not " + contend);
+        }
+        if (peakGflops != null && !(peakGflops > 0)) {
+            throw new IllegalArgumentException("--peak-gflops must be positive, not " + peakGflops);
+        }
+        GanBenchmark.Options options = new GanBenchmark.Options(points, kinds, steps, warmup, ngf,
+                ConvKind.parse("dConv", dConv), backbone, seed, flops, dInput, profile);
+        Device d = Devices.choose(device); // loads the engine, which the thread setting needs
+        // libtorch's own default is the number of physical cores, and DJL only changes it when
+        // -Dai.djl.pytorch.num_threads is set; set it explicitly so the report states what ran
+        JniUtils.setNumThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        var out = spec.commandLine().getOut();
+        String mallocHint = NativeMalloc.hint(d);
+        if (mallocHint != null) {
+            out.println(mallocHint);
+        }
+        String ompHint = org.fewgen.util.OpenMp.hint(d);
+        if (ompHint != null) {
+            out.println(ompHint);
+        }
+        BenchReport report = GanBenchmark.measure(options, d, peakGflops, commandLine(), line -> {
+            out.println(line);
+            out.flush();
+        }, partial -> {
+            if (json != null) {
+                // rewritten after every configuration: an interrupted run keeps what it measured
+                try {
+                    partial.writeJson(json);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e.getMessage(), e);
+                }
+            }
+        });
+        out.println();
+        out.print(report.header());
+        out.println();
+        out.print(report.mainTable());
+        if (phases) {
+            out.println();
+            out.print(report.phaseTable());
+        }
+        if (json != null) {
+            report.writeJson(json);
+            out.println();
+            out.println("wrote " + json);
+        }
+        if (contend > 0) {
+            contention(options, d, report, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The slow-down a busy machine causes, measured: the same configurations again under a competing load. */
+    private void contention(GanBenchmark.Options options, Device d, BenchReport quiet, java.io.PrintWriter out)
+            throws Exception {
+        out.println();
+        out.printf(Locale.ROOT, "competing load: %d CPU-bound processes on %d cores; OMP_WAIT_POLICY=%s,"
+                + " GOMP_SPINCOUNT=%s, %d threads%n", contend, Runtime.getRuntime().availableProcessors(),
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
+                System.getenv().getOrDefault("GOMP_SPINCOUNT", "(unset: libgomp's default)"), JniUtils.getNumThreads());
+        BenchReport loaded;
+        try (org.fewgen.bench.CompetingLoad load = org.fewgen.bench.CompetingLoad.start(contend)) {
+            loaded = GanBenchmark.measure(options, d, peakGflops != null ? peakGflops : 1.0, commandLine(), line -> { },
+                    partial -> { });
+        }
+        out.println("| config | quiet ms/step | loaded ms/step | loaded / quiet |");
+        out.println("|---|---|---|---|");
+        for (int i = 0; i < quiet.results().size(); i++) {
+            GanBenchmark.ConfigResult q = quiet.results().get(i);
+            GanBenchmark.ConfigResult l = loaded.results().get(i);
+            out.printf(Locale.ROOT, "| %dx%d %s | %.1f | %.1f | %.2fx |%n", q.resolution(), q.batch(),
+                    q.generator().name().toLowerCase(Locale.ROOT), q.medianMillis(), l.medianMillis(),
+                    l.medianMillis() / q.medianMillis());
+        }
+    }
+
+    private List<Size> points() {
+        List<Size> out = new ArrayList<>();
+        if (sizes != null && !sizes.isEmpty()) {
+            for (String s : sizes) {
+                String[] parts = s.toLowerCase(Locale.ROOT).split("x");
+                try {
+                    if (parts.length != 2) {
+                        throw new NumberFormatException();
+                    }
+                    out.add(size(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--sizes: '" + s + "' is not RESxBATCH (e.g. 64x8)");
+                }
+            }
+            return out;
+        }
+        for (int r : resolutions) {
+            for (int b : batches) {
+                out.add(size(r, b));
+            }
+        }
+        return out;
+    }
+
+    private static Size size(int res, int batch) {
+        new org.fewgen.gan.GeneratorConfig(res, org.fewgen.gan.GeneratorConfig.DEFAULT_NGF,
+                org.fewgen.gan.GeneratorConfig.DEFAULT_Z_DIM, ConvKind.DSC); // FastGAN's resolution check
+        if (batch < 2) {
+            throw new IllegalArgumentException("--batch must be at least 2 (batch norm), not " + batch);
+        }
+        return new Size(res, batch);
+    }
+
+
+    private String commandLine() {
+        if (commandLine != null) {
+            return commandLine;
+        }
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        return "fewgen bench gan " + String.join(" ", args).replaceFirst("^bench gan ?", "");
+    }
+}
