@@ -59,6 +59,8 @@ class DeviceOptionTest {
             String[] r = run(args);
             assertThat(r[0]).as(name + " --help: " + r[2]).isEqualTo("0");
             assertThat(r[1]).as(name + " --help").contains("--device");
+            // and says that a GPU is chosen by number, as Devices.choose accepts
+            assertThat(r[1]).as(name + " --help").containsPattern("gpu(:N|\\[:N\\])");
             checked.add(name);
         }
         // the walk reached the commands that lacked --device before, and the others
