@@ -55,7 +55,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs", description = "folder for the run folder (default: ${DEFAULT-VALUE})")
     String out;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device;
 
     @CommandLine.Spec

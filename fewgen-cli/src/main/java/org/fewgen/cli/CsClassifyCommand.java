@@ -1,5 +1,6 @@
 package org.fewgen.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.fewgen.cs.Classification;
@@ -40,10 +41,14 @@ public final class CsClassifyCommand implements Callable<Integer> {
     @Option(names = "--out", description = "also write the table as CSV to this file")
     Path out;
 
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    String device;
+
     @Override
     public Integer call() throws Exception {
         // Smile logs every L-BFGS run at INFO; the table is the output
         System.setProperty("org.slf4j.simpleLogger.log.smile", "warn");
+        Device where = UaeRun.device(device);
         Path cfgFile = run.resolve("config.json");
         if (!Files.isRegularFile(cfgFile)) {
             throw new IllegalArgumentException("--run " + run + ": no config.json there");
@@ -62,7 +67,7 @@ public final class CsClassifyCommand implements Callable<Integer> {
         float[] epsTe = noiseless ? null : Evaluation.noise(Evaluation.SEED, d.testCount(), m);
         StringBuilder csv = new StringBuilder("features,measurements,classifier,accuracy\n");
         System.out.printf(Locale.ROOT, "%-10s %-10s %s%n", "features", "classifier", "accuracy");
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(where)) {
             NDArray w = UaeRun.loadEncoder(run, manager);
             float[] uaeW = w.toFloatArray();
             float[] pcaW = Pca.fit(d.train(), d.trainCount(), n, manager).directions(m);

@@ -55,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "runs")
     String out;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu", description = "Where to train (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu[:N]", description = "Where to train (default: ${DEFAULT-VALUE}).",
             defaultValue = "auto")
     String device;
 

@@ -46,7 +46,7 @@ public final class GanGenerateCommand implements Callable<Integer> {
             description = "Interpolation path (default: ${DEFAULT-VALUE}; the generator normalises z to the sphere).")
     String interpolation;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto", description = "Where to run (default: auto).")
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu[:N]", defaultValue = "auto", description = "Where to run (default: auto).")
     String device;
 
     @Override

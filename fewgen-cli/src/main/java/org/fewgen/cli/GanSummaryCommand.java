@@ -13,6 +13,7 @@ import org.fewgen.gan.GeneratorConfig;
 import org.fewgen.gan.ProjectedDiscriminator;
 import org.fewgen.nn.Module;
 import org.fewgen.nn.Tensors;
+import org.fewgen.util.Devices;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,7 +31,7 @@ import java.util.concurrent.Callable;
 @Command(name = "summary", mixinStandardHelpOptions = true,
         description = {"Print the generator's and discriminator's modules with parameter counts and the output",
                 "shape for one dummy sample, then the three totals (generator, discriminator trainable,",
-                "feature network). Builds the networks on the CPU; nothing is written."})
+                "feature network). Builds the networks on --device; nothing is written."})
 public final class GanSummaryCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -58,6 +59,9 @@ public final class GanSummaryCommand implements Callable<Integer> {
     @Option(names = "--ngf", defaultValue = "128", description = "Generator width (default: ${DEFAULT-VALUE}).")
     int ngf;
 
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
+    String device;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -68,7 +72,7 @@ public final class GanSummaryCommand implements Callable<Integer> {
                     + String.join(", ", Backbones.names()) + ")");
         }
         DiscriminatorConfig dConfig = DiscriminatorConfig.of(backbone).withHeadConv(ConvKind.parse("dConv", headConv));
-        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+        try (NDManager manager = NDManager.newBaseManager(Devices.choose(device))) {
             FastGanGenerator g = new FastGanGenerator(manager, gConfig);
             FeatureNetwork features = Backbones.create(backbone, manager, backboneWeights);
             ProjectedDiscriminator d = new ProjectedDiscriminator(manager, features, dConfig);

@@ -77,7 +77,7 @@ public final class GanTrainCommand implements Callable<Integer> {
             description = "Continue this run folder from its newest complete snapshot (options default to the run's).")
     Path resume;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu", description = "Where to train (default: auto).")
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu[:N]", description = "Where to train (default: auto).")
     String device;
 
     @Option(names = "--backbone", paramLabel = "NAME",

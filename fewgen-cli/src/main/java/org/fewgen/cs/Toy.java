@@ -1,5 +1,6 @@
 package org.fewgen.cs;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -65,8 +66,9 @@ public final class Toy {
      * Trains both models and writes the PNG.
      *
      * @param shown number of test samples drawn (100 in the issue)
+     * @param device where both models train
      */
-    public static Outcome run(Path png, int shown, float sigma, int steps, long seed) throws IOException {
+    public static Outcome run(Path png, int shown, float sigma, int steps, long seed, Device device) throws IOException {
         Random r = new Random(seed);
         int trainCount = 10_000;
         float[] train = sample(trainCount, r);
@@ -91,7 +93,7 @@ public final class Toy {
         float[] pcaRecon;
         float[] uaeRecon;
         float[] uaeDir;
-        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+        try (NDManager manager = NDManager.newBaseManager(device)) {
             JniUtils.setSeed(seed);
             LinearEncoder fixed = LinearEncoder.of(manager, manager.create(pcaDir, new Shape(1, 2)));
             UncertaintyAutoencoder pca = new UncertaintyAutoencoder(manager, fixed, new int[] {64, 64}, sigma, false);

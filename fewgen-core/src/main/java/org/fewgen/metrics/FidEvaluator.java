@@ -25,13 +25,15 @@ import java.util.function.Supplier;
 /**
  * FID/KID for the CLI and for the GAN trainer's periodic evaluation.
  *
- * <p>Typical use in a training loop (every {@code --metric-every} kimg):
+ * <p>Typical use in a training loop (every {@code --metric-every} kimg; {@code train.FidMonitor} does
+ * this and writes the result as a {@code metric} event of the run's {@code metrics.jsonl}):
  * <pre>{@code
  * FidEvaluator eval = FidEvaluator.open(null, null, device, 32, true, Progress.NONE, System.err);
- * DatasetStats real = eval.realStats(data, 0, false);        // all images; cached across runs
+ * DatasetStats real = eval.realStats(reals, reals.size(), false);  // all images; cached across runs
  * ...
- * FidEvaluator.Result r = eval.evaluate(real, n -> gEma.sample(n), 5000, false); // closes each batch
- * jsonl.append(r.toJson());
+ * // generator: IntFunction<NDArray> giving n images (n, 3, R, R) in [-1, 1]; each batch is closed
+ * FidEvaluator.Result r = eval.evaluate(real, generator, 5000, false);
+ * Map<String, Object> fields = r.toJson();
  * }</pre>
  *
  * <p>Every batch is embedded inside its own {@link NDScope}, so neither the images nor the
@@ -375,7 +377,11 @@ public final class FidEvaluator implements AutoCloseable {
             return sb.toString();
         }
 
-        /** Fields for one {@code metric-fid.jsonl} line. */
+        /**
+         * The result as JSON fields: those of a {@code metric} event in a run's {@code metrics.jsonl}
+         * (with {@code event}, {@code kimg}, {@code step}) and of the {@code --json} file of
+         * {@code gan fid} and {@code metrics fid}.
+         */
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("fid", fid);

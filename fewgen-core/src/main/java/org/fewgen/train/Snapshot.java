@@ -27,7 +27,8 @@ import java.util.stream.Stream;
 /**
  * One training snapshot = ONE safetensors file {@code snapshot-<kimg>.safetensors}: the tensors of
  * G ({@code G.}), the EMA generator ({@code G_ema.}), D ({@code D.}) and both optimizers' moments
- * ({@code opt_G.m.…}, {@code opt_D.v.…}), plus string metadata (format, resolved config, config
+ * ({@code opt_G.v.…}, {@code opt_D.v.…}; the first moments {@code opt_G.m.…}, {@code opt_D.m.…} only
+ * when beta1 is not 0, see {@link org.fewgen.optim.Adam}), plus string metadata (format, resolved config, config
  * hash, step and image counters, optimizer steps, tensor count). The file is written to a
  * temporary name and renamed, so a kill mid-write leaves the previous snapshot intact; a file that
  * is nevertheless incomplete (copied half, disk trouble) is detected by {@link #validate}.

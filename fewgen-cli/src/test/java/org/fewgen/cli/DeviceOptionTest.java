@@ -1,0 +1,85 @@
+package org.fewgen.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every command that computes with DJL takes {@code --device}, as the README promises. */
+class DeviceOptionTest {
+
+    /** Leaf commands that never create a tensor: they have no device to choose. */
+    private static final Set<String> NOT_COMPUTING = Set.of("fewgen serve", "fewgen data prepare", "fewgen gan export");
+
+    private static String[] run(String... args) {
+        CommandLine cl = FewgenCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    private static void leaves(CommandLine cl, List<CommandLine> into) {
+        List<CommandLine> subs = new ArrayList<>();
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!(sub.getCommand() instanceof CommandLine.HelpCommand) && !subs.contains(sub)) {
+                subs.add(sub);
+            }
+        }
+        if (subs.isEmpty()) {
+            into.add(cl);
+        }
+        for (CommandLine sub : subs) {
+            leaves(sub, into);
+        }
+    }
+
+    @Test
+    void helpOfEveryComputingCommandListsDevice() {
+        List<CommandLine> all = new ArrayList<>();
+        leaves(FewgenCommand.commandLine(), all);
+        List<String> checked = new ArrayList<>();
+        for (CommandLine cl : all) {
+            String name = cl.getCommandSpec().qualifiedName();
+            if (NOT_COMPUTING.contains(name)) {
+                continue;
+            }
+            String[] path = name.substring("fewgen ".length()).split(" ");
+            String[] args = new String[path.length + 1];
+            System.arraycopy(path, 0, args, 0, path.length);
+            args[path.length] = "--help";
+            String[] r = run(args);
+            assertThat(r[0]).as(name + " --help: " + r[2]).isEqualTo("0");
+            assertThat(r[1]).as(name + " --help").contains("--device");
+            // and says that a GPU is chosen by number, as Devices.choose accepts
+            assertThat(r[1]).as(name + " --help").containsPattern("gpu(:N|\\[:N\\])");
+            checked.add(name);
+        }
+        // the walk reached the commands that lacked --device before, and the others
+        assertThat(checked).contains("fewgen gan summary", "fewgen cs toy", "fewgen cs classify", "fewgen gan train",
+                "fewgen gan generate", "fewgen gan fid", "fewgen metrics fid", "fewgen demo", "fewgen cs train",
+                "fewgen cs compare", "fewgen bench gan", "fewgen bench soak");
+    }
+
+    @Test
+    void theAddedDeviceOptionsGoThroughTheSharedParser() {
+        String expected = "fewgen: error: --device 'tpu': must be auto, cpu, gpu or gpu:N";
+        String[] r = run("gan", "summary", "--res", "64", "--generator", "dsc", "--device", "tpu");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2].trim()).isEqualTo(expected);
+        r = run("cs", "toy", "--steps", "1", "--device", "tpu");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2].trim()).isEqualTo(expected);
+        r = run("cs", "classify", "--run", "no-such-run", "--device", "tpu");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2].trim()).isEqualTo(expected);
+    }
+}
