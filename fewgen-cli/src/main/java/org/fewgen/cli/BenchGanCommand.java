@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
 
 /** {@code fewgen bench gan}: speed and memory of full training steps, conv vs dsc, side by side. */
 @Command(name = "gan", mixinStandardHelpOptions = true,
-        description = {"Times full Faster Projected GAN training steps (G phase, D phase, both Adam updates, EMA)",
-                "on random data for every (resolution, batch, generator) in one process, and prints",
+        description = {"Time full Faster Projected GAN training steps (G phase, D phase, both Adams, EMA).",
+                "Runs on random data for every (resolution, batch, generator) in one process, and prints",
                 "ms/step, img/s, peak memory, parameters, convolution GFLOP and the dsc/conv ratios,",
                 "plus a per-phase breakdown."})
 public final class BenchGanCommand implements Callable<Integer> {

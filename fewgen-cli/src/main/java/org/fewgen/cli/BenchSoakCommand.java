@@ -34,8 +34,9 @@ import java.util.concurrent.Callable;
  * a verdict: both must stay within 5% after warm-up, or something leaks.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a small configuration for many steps, sampling resident memory and DJL array counts,",
-                "and check that both stay flat (within --tolerance after --warmup); writes soak.png into the run folder."})
+        description = {"Train a small configuration for many steps and check that memory stays flat.",
+                "Samples resident memory and DJL array counts; both must stay within --tolerance after --warmup;",
+                "writes soak.png into the run folder."})
 public final class BenchSoakCommand implements Callable<Integer> {
 
     @Option(names = "--steps", defaultValue = "10000", description = "training steps (default: ${DEFAULT-VALUE})")

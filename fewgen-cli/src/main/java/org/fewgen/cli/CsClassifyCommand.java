@@ -22,8 +22,9 @@ import java.util.concurrent.Callable;
 
 /** {@code fewgen cs classify}: UAE vs PCA measurements as features for logistic regression and kNN. */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = {"Representation quality: the m noisy measurements of a trained UAE run and of PCA (same m, same noise)",
-                "as features for logistic regression and k-nearest neighbours (Smile); prints an accuracy table."})
+        description = {"Classify images from their measurements: a trained UAE run's vs PCA's (same m, same noise).",
+                "The m noisy measurements are features for logistic regression and k-nearest neighbours (Smile);",
+                "prints an accuracy table."})
 public final class CsClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--run", required = true, description = "a finished UAE run folder (linear encoder)")

@@ -60,7 +60,8 @@ public final class CsTrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--runs", defaultValue = "runs", description = "folder for run folders (default: ${DEFAULT-VALUE})")
+    @Option(names = {"--out", "--runs"}, defaultValue = "runs", paramLabel = "DIR",
+            description = "folder for run folders, as gan train's --out (default: ${DEFAULT-VALUE})")
     Path runs;
 
     @Option(names = "--resume", description = "continue the run in this folder (its config.json; --epochs may raise the total)")
@@ -90,7 +91,7 @@ public final class CsTrainCommand implements Callable<Integer> {
             }
         }
         if (resume == null) {
-            OutputFolders.require("--runs", runs);
+            OutputFolders.require("--out", runs);
         }
         CsData d = CsData.load(c.data());
         try (NDManager manager = NDManager.newBaseManager(UaeRun.device(device))) {

@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
 
 /** {@code fewgen data prepare}: decode a source once into a zip of R×R PNGs (or a tensor file). */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-        description = {"Decode, square and resize a dataset once: a zip of RxR PNGs",
-                "plus dataset.json, or (--out *.safetensors) a uint8 tensor file.",
+        description = {"Decode, square and resize a dataset once, for fast repeated training.",
+                "Writes a zip of RxR PNGs plus dataset.json, or (--out *.safetensors) a uint8 tensor file.",
                 "SRC: a folder of PNG/JPEG/BMP/GIF/SVG, a .zip, an IDX file,",
                 "mnist[:N] or openmoji:<category>[/<sub>] (under $FEWGEN_DATA),",
                 "or builtin:shapes[:N] / builtin:digits[:N] (drawn, no download)."})

@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  * person sees in numbers as well as in the grids that it learned.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a small Faster Projected GAN on a built-in procedural dataset (no download):",
+        description = {"Train a small Faster Projected GAN on built-in procedural data in minutes on a CPU.",
                 DemoCommand.DATA + " (256 coloured shapes) at 64x64, depthwise separable generator (ngf "
                         + DemoCommand.NGF + "), batch " + DemoCommand.BATCH + ", " + DemoCommand.KIMG + " kimg;",
                 "D with depthwise separable heads on the feature network at " + DemoCommand.D_INPUT + "x"

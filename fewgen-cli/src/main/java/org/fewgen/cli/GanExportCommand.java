@@ -14,9 +14,10 @@ import java.util.concurrent.Callable;
 
 /** {@code fewgen gan export}: the EMA generator alone, for sampling elsewhere. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write the EMA generator of a run (its newest complete snapshot) or of one snapshot to a small"
-                + " safetensors file with the run's config in its header: `gan generate --checkpoint FILE` and the"
-                + " library's GanGenerator.load(FILE) read it; it cannot be resumed. Copies tensors, computes nothing.")
+        description = {"Write a run's EMA generator alone to a small safetensors file.",
+                "From the run's newest complete snapshot, or from one snapshot, with the run's config in its header:",
+                "`gan generate --checkpoint FILE` and the library's GanGenerator.load(FILE) read it; it cannot be",
+                "resumed. Copies tensors, computes nothing."})
 public final class GanExportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN_DIR|FILE", description = "A run folder or a snapshot-*.safetensors file.")

@@ -29,9 +29,9 @@ import java.util.concurrent.Callable;
 
 /** {@code fewgen gan summary}: the networks' modules, parameter counts and output shapes. */
 @Command(name = "summary", mixinStandardHelpOptions = true,
-        description = {"Print the generator's and discriminator's modules with parameter counts and the output",
-                "shape for one dummy sample, then the three totals (generator, discriminator trainable,",
-                "feature network). Builds the networks on --device; nothing is written."})
+        description = {"Print the generator's and discriminator's modules with parameter counts.",
+                "Each module's output shape for one dummy sample, then the three totals (generator,",
+                "discriminator trainable, feature network). Builds the networks on --device; nothing is written."})
 public final class GanSummaryCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -41,7 +41,7 @@ public final class MetricsFidCommand implements Callable<Integer> {
             description = "Use the first N images of each set; 0 = all (default: ${DEFAULT-VALUE}).")
     int num;
 
-    @Option(names = "--resolution", defaultValue = "256", paramLabel = "R",
+    @Option(names = {"--res", "--resolution"}, defaultValue = "256", paramLabel = "R",
             description = "Side length images are loaded at before the bilinear resize to 299 (default: ${DEFAULT-VALUE}).")
     int resolution;
 

@@ -13,8 +13,8 @@ import java.util.concurrent.Callable;
 
 /** {@code fewgen serve}: the live dashboard of the runs under a folder, in the browser. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve a live dashboard of the runs under RUNS_DIR in the browser:",
-                "GAN runs (curves, sample grids, snapshots), UAE runs and comparisons,",
+        description = {"Serve a live dashboard of the runs under RUNS_DIR in the browser.",
+                "It shows GAN runs (curves, sample grids, snapshots), UAE runs and comparisons,",
                 "benchmark JSON. Read-only; nothing to install. Its JSON API: docs/dashboard.md."})
 public final class ServeCommand implements Callable<Integer> {
 

@@ -11,7 +11,10 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every command that computes with DJL takes {@code --device}, as the README promises. */
+/**
+ * Every command that computes with DJL takes {@code --device}, as the README promises; the same
+ * idea has the same option name in every command; the command list is not cut mid-sentence.
+ */
 class DeviceOptionTest {
 
     /** Leaf commands that never create a tensor: they have no device to choose. */
@@ -81,5 +84,26 @@ class DeviceOptionTest {
         r = run("cs", "classify", "--run", "no-such-run", "--device", "tpu");
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2].trim()).isEqualTo(expected);
+    }
+
+    @Test
+    void sameIdeaSameOptionNameAndSummariesAreSentences() {
+        List<CommandLine> all = new ArrayList<>();
+        leaves(FewgenCommand.commandLine(), all);
+        all.add(FewgenCommand.commandLine().getSubcommands().get("gan"));
+        for (CommandLine cl : all) {
+            CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
+            String name = spec.qualifiedName();
+            // the first description line is the summary in the parent's command list
+            String[] description = spec.usageMessage().description();
+            assertThat(description).as(name).isNotEmpty();
+            assertThat(description[0].trim()).as(name + " summary").endsWith(".");
+            // a resolution is --res everywhere (--resolution at most as an alias)
+            if (spec.findOption("--resolution") != null) {
+                assertThat(spec.findOption("--resolution").names()).as(name).contains("--res");
+            }
+        }
+        assertThat(FewgenCommand.commandLine().getSubcommands().get("cs").getSubcommands().get("train")
+                .getCommandSpec().findOption("--out")).isNotNull();
     }
 }
