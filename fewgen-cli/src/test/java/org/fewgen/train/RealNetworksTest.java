@@ -53,7 +53,10 @@ class RealNetworksTest {
             // (with the reference's beta1 = 0 Adam keeps no first moment: only v.* is saved)
             assertThat(t.keySet().stream().filter(k -> k.startsWith("opt_D.")))
                     .isNotEmpty().allMatch(k -> k.startsWith("opt_D.v.discriminator."));
-            assertThat(t.keySet()).anyMatch(k -> k.startsWith("D.feature_network."));
+            // nothing that can be rebuilt: the frozen feature network and projector only as a fingerprint
+            assertThat(t.keySet()).noneMatch(k -> k.startsWith("D.feature_network."));
+            assertThat(SafeTensors.read(r.lastSnapshot(), m).metadata().get(Snapshot.META_FROZEN_SHA256)).hasSize(64);
+            assertThat(t.keySet()).anyMatch(k -> k.startsWith("D.discriminator."));
             assertThat(t.keySet()).anyMatch(k -> k.startsWith("G_ema."));
         }
 
@@ -112,6 +115,46 @@ class RealNetworksTest {
         } finally {
             reader.dispose();
         }
+    }
+
+    private TrainingRun.Result train(TrainConfig c, Path resume) throws Exception {
+        ImageSet set = ImageSources.load(c.data(), 64, Transform.CENTER_CROP, null, null);
+        try (ImageSetData data = new ImageSetData(set, c.batch(), false, c.seed())) {
+            return resume == null
+                    ? TrainingRun.start(c, new FastGanNetworks(), data, Device.cpu(), new TrainingRun.Options())
+                    : TrainingRun.resume(c, new FastGanNetworks(), data, Device.cpu(), RunDir.open(resume),
+                            new TrainingRun.Options());
+        }
+    }
+
+    @Test
+    void resumeRebuildsTheFrozenNetworkAndContinuesBitForBit() throws Exception {
+        TrainConfig longer = TrainConfig.builder().data("builtin:shapes").out(tmp.resolve("a").toString()).resolution(64)
+                .generator(ConvKind.DSC).dConv(ConvKind.DSC).dInput(128).ngf(8).batch(2).kimg(0.008).snapKimg(0.004)
+                .logEvery(1).seed(4).device("cpu").build();
+        TrainingRun.Result straight = train(longer, null);
+        TrainConfig shorter = TrainConfig.Builder.from(longer).out(tmp.resolve("b").toString()).kimg(0.004).build();
+        TrainingRun.Result first = train(shorter, null);
+        TrainingRun.Result resumed = train(TrainConfig.Builder.from(longer).out(tmp.resolve("b").toString()).build(),
+                first.runDir());
+        assertThat(resumed.nimg()).isEqualTo(straight.nimg());
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Map<String, NDArray> x = SafeTensors.read(straight.lastSnapshot(), m).tensors();
+            Map<String, NDArray> y = SafeTensors.read(resumed.lastSnapshot(), m).tensors();
+            assertThat(y.keySet()).isEqualTo(x.keySet());
+            for (String k : x.keySet()) {
+                assertThat(y.get(k).toByteArray()).as(k).isEqualTo(x.get(k).toByteArray());
+            }
+            // a snapshot whose frozen part was something else is refused, naming the file
+            SafeTensors.Content c = SafeTensors.read(resumed.lastSnapshot(), m);
+            Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+            meta.put(Snapshot.META_FROZEN_SHA256, "0".repeat(64));
+            SafeTensors.write(resumed.lastSnapshot(), c.tensors(), meta);
+        }
+        TrainConfig evenLonger = TrainConfig.Builder.from(longer).out(tmp.resolve("b").toString()).kimg(0.012).build();
+        assertThatThrownBy(() -> train(evenLonger, resumed.runDir()))
+                .hasMessageContaining(resumed.lastSnapshot().getFileName().toString())
+                .hasMessageContaining("feature network or projector rebuilt now differs");
     }
 
     private static int maxDifference(BufferedImage x, BufferedImage y) {

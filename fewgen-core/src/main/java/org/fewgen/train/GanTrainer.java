@@ -366,7 +366,10 @@ public final class GanTrainer implements AutoCloseable {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         Snapshot.putAll(tensors, Snapshot.PREFIX_G, generator.module().stateDict());
         Snapshot.putAll(tensors, Snapshot.PREFIX_G_EMA, generatorEma.module().stateDict());
-        Snapshot.putAll(tensors, Snapshot.PREFIX_D, discriminator.module().stateDict());
+        // the frozen feature network and the fixed projector are rebuilt from the weights file and
+        // the seed on resume; only their fingerprint is kept, to refuse a different rebuild
+        Map<String, NDArray> d = discriminator.module().stateDict();
+        Snapshot.putAll(tensors, Snapshot.PREFIX_D, Snapshot.withoutFrozen(d));
         Snapshot.putAll(tensors, Snapshot.PREFIX_OPT_G, optG.state());
         Snapshot.putAll(tensors, Snapshot.PREFIX_OPT_D, optD.state());
         Map<String, String> meta = new LinkedHashMap<>();
@@ -379,6 +382,7 @@ public final class GanTrainer implements AutoCloseable {
         meta.put(Snapshot.META_RECOVERIES, Long.toString(recoveries));
         meta.put("train_seconds", Double.toString(trainSeconds));
         meta.put("fewgen_version", Provenance.fewgenVersion());
+        meta.put(Snapshot.META_FROZEN_SHA256, Snapshot.frozenFingerprint(d));
         // on a GPU the host copies made while writing are new arrays: the scope closes them
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -403,7 +407,20 @@ public final class GanTrainer implements AutoCloseable {
             String origin = file.getFileName().toString();
             generator.module().loadStateDict(Snapshot.strip(all, Snapshot.PREFIX_G), true, origin);
             generatorEma.module().loadStateDict(Snapshot.strip(all, Snapshot.PREFIX_G_EMA), true, origin);
-            discriminator.module().loadStateDict(Snapshot.strip(all, Snapshot.PREFIX_D), true, origin);
+            Map<String, NDArray> d = discriminator.module().stateDict();
+            String frozen = meta.get(Snapshot.META_FROZEN_SHA256);
+            if (frozen != null && !frozen.equals(Snapshot.frozenFingerprint(d))) {
+                throw new IllegalArgumentException(origin + ": the feature network or projector rebuilt now differs"
+                        + " from the one this run was trained with (backbone weights file changed?)");
+            }
+            Map<String, NDArray> savedD = Snapshot.strip(all, Snapshot.PREFIX_D);
+            // snapshots store no frozen tensors (older ones do: those are loaded as saved)
+            d.forEach((name, tensor) -> {
+                if (Snapshot.isFrozen(name)) {
+                    savedD.putIfAbsent(name, tensor);
+                }
+            });
+            discriminator.module().loadStateDict(savedD, true, origin);
             optG.loadState(Snapshot.strip(all, Snapshot.PREFIX_OPT_G), Long.parseLong(meta.get(Snapshot.META_OPT_G_STEP)),
                     origin);
             optD.loadState(Snapshot.strip(all, Snapshot.PREFIX_OPT_D), Long.parseLong(meta.get(Snapshot.META_OPT_D_STEP)),

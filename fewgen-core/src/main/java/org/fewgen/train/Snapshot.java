@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 
 /**
  * One training snapshot = ONE safetensors file {@code snapshot-<kimg>.safetensors}: the tensors of
- * G ({@code G.}), the EMA generator ({@code G_ema.}), D ({@code D.}) and both optimizers' moments
+ * G ({@code G.}), the EMA generator ({@code G_ema.}), D's trained heads ({@code D.}; the frozen
+ * feature network and projector only as a fingerprint, see {@link #META_FROZEN_SHA256}) and both optimizers' moments
  * ({@code opt_G.v.…}, {@code opt_D.v.…}; the first moments {@code opt_G.m.…}, {@code opt_D.m.…} only
  * when beta1 is not 0, see {@link org.fewgen.optim.Adam}), plus string metadata (format, resolved config, config
  * hash, step and image counters, optimizer steps, tensor count). The file is written to a
@@ -57,6 +58,10 @@ public final class Snapshot {
     public static final String META_OPT_D_STEP = "opt_D_step";
     public static final String META_RECOVERIES = "recoveries";
     public static final String META_TENSORS = "tensor_count";
+    /** SHA-256 of D's frozen tensors (feature network, projector), which the snapshot does not hold. */
+    public static final String META_FROZEN_SHA256 = "frozen_sha256";
+    /** D's state names under this prefix are frozen: rebuilt from the backbone weights and the seed. */
+    public static final String FROZEN_PREFIX = "feature_network.";
 
     private static final Gson GSON = new Gson();
 
@@ -80,6 +85,39 @@ public final class Snapshot {
             }
         });
         return out;
+    }
+
+    /** Whether a D state name belongs to the frozen feature network or projector. */
+    public static boolean isFrozen(String dStateName) {
+        return dStateName.startsWith(FROZEN_PREFIX);
+    }
+
+    /** D's state without the frozen tensors. */
+    public static Map<String, NDArray> withoutFrozen(Map<String, NDArray> dState) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        dState.forEach((k, v) -> {
+            if (!isFrozen(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** SHA-256 over the names, shapes and bytes of D's frozen tensors, in name order. */
+    public static String frozenFingerprint(Map<String, NDArray> dState) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            new java.util.TreeMap<>(dState).forEach((k, v) -> {
+                if (isFrozen(k)) {
+                    md.update(k.getBytes(StandardCharsets.UTF_8));
+                    md.update(v.getShape().toString().getBytes(StandardCharsets.UTF_8));
+                    md.update(v.toByteArray());
+                }
+            });
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Adds {@code source} to {@code target} with {@code prefix} before every name. */
