@@ -292,7 +292,7 @@ public final class GanBenchmark {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("--profile: cannot create " + file.getParent(), e);
+            throw new UncheckedIOException("profile " + file + ": cannot create " + file.getParent(), e);
         }
         trainer.setPhaseTimer(null);
         JniUtils.startProfile(false, true, false);

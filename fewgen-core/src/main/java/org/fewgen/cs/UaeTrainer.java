@@ -301,7 +301,7 @@ public final class UaeTrainer {
             bestEpoch = Integer.parseInt(c.metadata().get("best_epoch"));
             bestValid = Double.parseDouble(c.metadata().get("best_valid_l2"));
             if (!hash.equals(c.metadata().get("config_hash")) && log != null) {
-                log.println("note: config differs from the checkpoint's (only --epochs may change on resume)");
+                log.println("note: config differs from the checkpoint's (only the number of epochs may change on resume)");
             }
             Path best = file.resolveSibling("best.safetensors");
             if (bestEpoch > 0 && Files.isRegularFile(best)) {

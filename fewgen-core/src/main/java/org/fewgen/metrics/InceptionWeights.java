@@ -120,7 +120,7 @@ public final class InceptionWeights {
                 return p;
             }
         }
-        throw new IllegalArgumentException("no Inception v3 weights: pass --inception-weights FILE or set "
+        throw new org.fewgen.util.SettingException("inceptionWeights", null, "no Inception v3 weights: name a file or set "
                 + ENV_FILE + "; for published-comparable FIDs convert pytorch-fid's pt_inception-2015-12-05"
                 + " weights to safetensors once as described in docs/metrics.md"
                 + " (or set " + ENV_FOLDER + " to a folder with " + NSFWJS_FILE_NAME + ")");
@@ -142,7 +142,7 @@ public final class InceptionWeights {
         Kind detected = detect(h);
         Kind kind = forced != null ? forced : detected;
         if (kind == null) {
-            throw new IOException(file + ": cannot tell the Inception variant (no fc layer); pass --inception-variant fid|imagenet|nsfwjs");
+            throw new IOException(file + ": cannot tell the Inception variant (no fc layer); name the variant: fid, imagenet or nsfwjs");
         }
         return new Info(file, kind, sha256(file), h.shapes);
     }

@@ -99,8 +99,8 @@ public final class TrainingRun {
     private static Result run(TrainConfig config, NetworkFactory factory, TrainingData data, Device device,
                               RunDir resumeDir, Options options) throws IOException {
         if (data.resolution() != config.resolution()) {
-            throw new IllegalArgumentException("--data " + config.data() + " has resolution " + data.resolution()
-                    + ", expected --res " + config.resolution());
+            throw new org.fewgen.util.SettingException("data", config.data(), "has resolution " + data.resolution()
+                    + ", expected the configured " + config.resolution());
         }
         Progress progress = options.progress;
         RunLock lock = null;

@@ -56,7 +56,7 @@ class InceptionWeightsTest {
         assertThat(InceptionWeights.inspect(imagenet.file(), InceptionWeights.Kind.FID).kind())
                 .as("a forced variant wins").isEqualTo(InceptionWeights.Kind.FID);
         Path odd = fakeInception("odd.safetensors", 10);
-        assertThatThrownBy(() -> InceptionWeights.inspect(odd, null)).hasMessageContaining("--inception-variant");
+        assertThatThrownBy(() -> InceptionWeights.inspect(odd, null)).hasMessageContaining("name the variant: fid, imagenet or nsfwjs");
     }
 
     @Test
