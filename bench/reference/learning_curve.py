@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Trains the official Projected GAN (fastgan_lite G + projected D) for a learning curve.
+
+The reference side of the learning-curve comparison in docs/quality.md: the official modules and
+loss (https://github.com/autonomousvision/projected-gan, imported from --repo, never copied),
+driven the way the official training loop drives them -- per step a Gboth phase and a Dboth phase,
+each with fresh latents and the same real batch, torch Adam (betas 0 / 0.99), the loop's EMA with
+ramp-up, nan_to_num on gradients -- on the images of a `fewgen data prepare ... --out X.zip` file.
+What differs from train.py, and why:
+  * the feature network is the nsfwjs MobileNetV2 (timm layout, TF "same" padding) that fewgen
+    bundles, as in step_parity.py (timm is not installable here); its published BatchNorm
+    statistics are restored after the projector's calc_channels moved them (docs/networks.md);
+  * below 128² the generator is cut after the block of the target resolution (fastgan_generator);
+  * --d-input resizes D's input to that side instead of the hard-wired 224 (fewgen's --d-input);
+  * no distributed training, no stats collection: one process, CPU.
+
+Every --eval-every kimg it writes `samples-<kimg>/` (the EMA generator's images for latents from
+--sample-seed, as PNG) for `fewgen metrics fid --real DATA --fake samples-<kimg>`, and a grid PNG;
+every --log-every steps a line in metrics.jsonl with fewgen's field names (kimg, loss_G, loss_D,
+D_real, D_fake), so one plotting step reads both sides.
+
+  apt-get install python3-torch python3-torchvision
+  git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
+  ./fewgen data prepare builtin:shapes --res 64 --out /tmp/shapes64.zip
+  /usr/bin/python3 bench/reference/learning_curve.py --repo /tmp/projected-gan --data /tmp/shapes64.zip \\
+      --weights fewgen-core/src/main/resources/models/mobilenetv2_100.nsfwjs.safetensors \\
+      --res 64 --generator dsc --d-conv dsc --d-input 128 --ngf 32 --batch 8 --kimg 20 --seed 0 --out runs/official-s0
+"""
+import argparse
+import io
+import json
+import os
+import sys
+import time
+import zipfile
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from step_parity import build, load, mobilenetv2, read_safetensors, strip  # noqa: E402
+
+
+def read_images(path):
+    """The PNGs of a `fewgen data prepare` zip as (N, 3, R, R) float32 in [-1, 1], in name order."""
+    from PIL import Image
+    with zipfile.ZipFile(path) as z:
+        names = sorted(n for n in z.namelist() if n.lower().endswith(".png"))
+        if not names:
+            raise SystemExit(f"{path}: no PNG images")
+        images = [np.asarray(Image.open(io.BytesIO(z.read(n))).convert("RGB"), dtype=np.float32) for n in names]
+    x = np.stack(images).transpose(0, 3, 1, 2)
+    return x / 127.5 - 1.0
+
+
+def save_png(array, path):
+    from PIL import Image
+    img = np.clip(np.rint((array.transpose(1, 2, 0) + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    Image.fromarray(img).save(path)
+
+
+def grid(images, cols):
+    n, c, h, w = images.shape
+    rows = (n + cols - 1) // cols
+    out = np.full((c, rows * h, cols * w), -1.0, dtype=np.float32)
+    for i in range(n):
+        r, q = divmod(i, cols)
+        out[:, r * h:(r + 1) * h, q * w:(q + 1) * w] = images[i]
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repo", required=True, help="checkout of autonomousvision/projected-gan")
+    ap.add_argument("--data", required=True, help="zip written by `fewgen data prepare ... --out X.zip`")
+    ap.add_argument("--weights", required=True, help="mobilenetv2_100.nsfwjs.safetensors (timm names)")
+    ap.add_argument("--out", required=True, help="output folder (metrics.jsonl, samples-*/, grids)")
+    ap.add_argument("--res", type=int, default=64)
+    ap.add_argument("--generator", choices=["conv", "dsc"], default="dsc")
+    ap.add_argument("--d-conv", choices=["conv", "dsc"], default="conv")
+    ap.add_argument("--d-input", type=int, default=224)
+    ap.add_argument("--ngf", type=int, default=128)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--kimg", type=float, default=20)
+    ap.add_argument("--lr", type=float, default=2e-4)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--eval-every", type=float, default=4, help="kimg between sample sets (and at 0 and the end)")
+    ap.add_argument("--samples", type=int, default=256)
+    ap.add_argument("--sample-seed", type=int, default=123)
+    ap.add_argument("--log-every", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    args = ap.parse_args()
+
+    import torch
+    import torch.nn.functional as F
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+
+    reals = read_images(args.data)
+    if reals.shape[-1] != args.res:
+        raise SystemExit(f"{args.data}: images are {reals.shape[-1]}², expected --res {args.res}")
+    state, _ = read_safetensors(args.weights)
+    feature_net = mobilenetv2()
+    load(feature_net, {k: v for k, v in state.items() if not k.startswith("classifier.")}, "feature network")
+    G, D = build(args.repo, args.res, args.generator, args.d_conv, args.ngf, feature_net)
+    G_ema = build(args.repo, args.res, args.generator, args.d_conv, args.ngf, feature_net)[0]
+    G_ema.load_state_dict(G.state_dict())
+    # calc_channels ran the feature network in training mode: restore the published statistics
+    load(feature_net, {k: v for k, v in state.items() if not k.startswith("classifier.")}, "feature network")
+    D.diffaug = True
+    D.interp224 = True
+    import pg_modules.discriminator as disc_module
+    official_interpolate = F.interpolate
+
+    def interpolate_to_d_input(x, size=None, *a, **k):
+        # the official D resizes to a hard-wired 224; fewgen's --d-input chooses the side
+        return official_interpolate(x, args.d_input if size == 224 else size, *a, **k)
+    disc_module.F = type(sys)("F_patched")
+    disc_module.F.__dict__.update(F.__dict__)
+    disc_module.F.interpolate = interpolate_to_d_input
+
+    seen = set()
+    D.feature_network.register_forward_pre_hook(lambda m, i: seen.add(tuple(i[0].shape[-2:])))
+    sys.path.insert(0, args.repo)
+    from training.loss import ProjectedGANLoss
+    G.train().requires_grad_(False)
+    G_ema.eval().requires_grad_(False)
+    D.train().requires_grad_(False)
+    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0, 0.99), eps=1e-8)
+    opt_d = torch.optim.Adam(D.discriminator.parameters(), lr=args.lr, betas=(0, 0.99), eps=1e-8)
+    loss = ProjectedGANLoss(torch.device("cpu"), G, D, G_ema)
+    logits = []
+    D.register_forward_hook(lambda m, i, o: logits.append(o.detach().double()))
+
+    z_samples = torch.from_numpy(np.random.default_rng(args.sample_seed)
+                                 .standard_normal((args.samples, 256)).astype(np.float32))
+    c0 = torch.zeros(args.batch, 0)
+    ema_kimg = args.batch * 10 / 32
+    total = int(np.ceil(args.kimg * 1000 / args.batch - 1e-9))
+    eval_steps = max(1, int(round(args.eval_every * 1000 / args.batch)))
+    log = open(os.path.join(args.out, "metrics.jsonl"), "a")
+    log.write(json.dumps({"event": "config", **vars(args)}) + "\n")
+
+    def evaluate(nimg):
+        folder = os.path.join(args.out, f"samples-{nimg / 1000:07.3f}")
+        os.makedirs(folder, exist_ok=True)
+        outs = []
+        with torch.no_grad():
+            for i in range(0, args.samples, 32):
+                z = z_samples[i:i + 32]
+                outs.append(G_ema(z, torch.zeros(len(z), 0)).clamp(-1, 1).numpy())
+        images = np.concatenate(outs)
+        for i, img in enumerate(images):
+            save_png(img, os.path.join(folder, f"{i:04d}.png"))
+        save_png(grid(images[:64], 8), os.path.join(args.out, f"fakes-{nimg / 1000:07.3f}.png"))
+        log.write(json.dumps({"event": "samples", "kimg": nimg / 1000, "folder": folder}) + "\n")
+        log.flush()
+
+    evaluate(0)
+    start = time.time()
+    sums = {"loss_G": 0.0, "loss_D": 0.0, "D_real": 0.0, "D_fake": 0.0}
+    order = []
+    for step in range(1, total + 1):
+        nimg = (step - 1) * args.batch
+        if len(order) < args.batch:
+            # every image once per epoch, in a fresh order, as fewgen's loader (and a shuffling sampler)
+            order.extend(rng.permutation(len(reals)).tolist())
+        idx, order[:] = order[:args.batch], order[args.batch:]
+        real = torch.from_numpy(reals[idx])
+        logits.clear()
+        for phase, module, opt, params in (("Gboth", G, opt_g, G.parameters()),
+                                           ("Dboth", D, opt_d, D.discriminator.parameters())):
+            z = torch.randn(args.batch, 256)
+            opt.zero_grad(set_to_none=True)
+            module.requires_grad_(True)
+            if phase == "Dboth":
+                D.feature_network.requires_grad_(False)
+            loss.accumulate_gradients(phase=phase, real_img=real, real_c=c0, gen_z=z, gen_c=c0, gain=1, cur_nimg=nimg)
+            module.requires_grad_(False)
+            for p in params:
+                if p.grad is not None:
+                    torch.nan_to_num(p.grad, nan=0, posinf=1e5, neginf=-1e5, out=p.grad)
+            opt.step()
+        # logits: G phase fake, D phase fake, D phase real
+        g_fake, d_fake, d_real = logits
+        sums["loss_G"] += float(-g_fake.mean())
+        sums["D_fake"] += float(d_fake.mean())
+        sums["D_real"] += float(d_real.mean())
+        sums["loss_D"] += float(F.relu(1 + d_fake).mean() + F.relu(1 - d_real).mean())
+        nimg += args.batch
+        ema_nimg = min(ema_kimg * 1000, nimg * 0.05)
+        beta = 0.5 ** (args.batch / max(ema_nimg, 1e-8))
+        with torch.no_grad():
+            for p_ema, p in zip(G_ema.parameters(), G.parameters()):
+                p_ema.copy_(p.lerp(p_ema, beta))
+            for b_ema, b in zip(G_ema.buffers(), G.buffers()):
+                b_ema.copy_(b)
+        if step == 1 and seen != {(args.d_input, args.d_input)}:
+            raise SystemExit(f"D's feature network saw {seen}, expected {args.d_input}² (--d-input)")
+        if step % args.log_every == 0 or step == total:
+            n = args.log_every if step % args.log_every == 0 else step % args.log_every
+            rec = {"kimg": nimg / 1000, "step": step, "seconds": time.time() - start}
+            rec.update({k: v / n for k, v in sums.items()})
+            log.write(json.dumps(rec) + "\n")
+            log.flush()
+            print(f"kimg {nimg / 1000:.3f}/{total * args.batch / 1000:.3f}  G {rec['loss_G']:.3f}  D {rec['loss_D']:.3f}"
+                  f"  D(real) {rec['D_real']:.3f}  D(fake) {rec['D_fake']:.3f}", flush=True)
+            sums = dict.fromkeys(sums, 0.0)
+        if step % eval_steps == 0 or step == total:
+            evaluate(nimg)
+    log.close()
+
+
+if __name__ == "__main__":
+    main()

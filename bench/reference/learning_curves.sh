@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Learning-curve comparison, fewgen vs the official Projected GAN loop (docs/quality.md): the same
+# data, settings and seeds on both sides, every sample point scored by the same FID (fewgen's
+# offline Inception and real-set statistics), written to OUT/curves.csv. Resumable: a side whose
+# last point exists is skipped, so a run stopped by the end of a session continues where it was.
+#
+#   apt-get install python3-torch python3-torchvision
+#   git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
+#   FEWGEN_WEIGHTS=../shared/weights bench/reference/learning_curves.sh /tmp/projected-gan builtin:shapes runs/curves-shapes
+#
+# Environment: KIMG (20), EVERY (4 kimg between points), SEEDS ("0 1"), SAMPLES (256), and the
+# demo's model: RES 64, GENERATOR dsc, DCONV dsc, DINPUT 128, NGF 32, BATCH 8. Run it alone on the
+# machine (two CPU-heavy processes slow each other 5-40x): each side runs to the end before the next.
+set -euo pipefail
+repo="$1"; data="$2"; out="$3"
+here="$(cd "$(dirname "$0")/../.." && pwd)"
+KIMG="${KIMG:-20}"; EVERY="${EVERY:-4}"; SEEDS="${SEEDS:-0 1}"; SAMPLES="${SAMPLES:-256}"
+RES="${RES:-64}"; GENERATOR="${GENERATOR:-dsc}"; DCONV="${DCONV:-dsc}"; DINPUT="${DINPUT:-128}"
+NGF="${NGF:-32}"; BATCH="${BATCH:-8}"
+inception="${FEWGEN_WEIGHTS:?set FEWGEN_WEIGHTS to the folder with inception_v3.nsfwjs.safetensors}/inception_v3.nsfwjs.safetensors"
+fewgen="$here/fewgen"
+mkdir -p "$out"
+zip="$out/data-$RES.zip"
+[ -f "$zip" ] || "$fewgen" data prepare "$data" --res "$RES" --out "$zip"
+lscpu | grep -E "Model name|Flags" | cut -c1-300 > "$out/machine.txt"
+
+for seed in $SEEDS; do
+  # fewgen: a snapshot every EVERY kimg (the run folder is resumed when it exists)
+  fdir="$out/fewgen-s$seed"
+  run="$(ls -d "$fdir"/0*/ 2>/dev/null | head -1 || true)"
+  if [ -z "$run" ]; then
+    "$fewgen" gan train --data "$zip" --out "$fdir" --res "$RES" --generator "$GENERATOR" --d-conv "$DCONV" \
+      --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH" --kimg "$KIMG" --snap "$EVERY" --seed "$seed" --device cpu
+  elif ! ls "$run"snapshot-*"$(printf '%010.3f' "$KIMG")".safetensors >/dev/null 2>&1; then
+    "$fewgen" gan train --resume "$run" --kimg "$KIMG"
+  fi
+  # official: sample folders every EVERY kimg
+  odir="$out/official-s$seed"
+  if ! ls -d "$odir"/samples-"$(printf '%07.3f' "$KIMG")" >/dev/null 2>&1; then
+    rm -rf "$odir"
+    /usr/bin/python3 "$here/bench/reference/learning_curve.py" --repo "$repo" --data "$zip" \
+      --weights "$here/fewgen-core/src/main/resources/models/mobilenetv2_100.nsfwjs.safetensors" \
+      --res "$RES" --generator "$GENERATOR" --d-conv "$DCONV" --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH" \
+      --kimg "$KIMG" --eval-every "$EVERY" --samples "$SAMPLES" --seed "$seed" --out "$odir"
+  fi
+done
+
+# every point through the same FID: fewgen snapshots with `gan fid`, official samples with `metrics fid`
+csv="$out/curves.csv"
+echo "side,seed,kimg,fid" > "$csv.tmp"
+for seed in $SEEDS; do
+  run="$(ls -d "$out/fewgen-s$seed"/0*/ | head -1)"
+  for snap in "$run"snapshot-*.safetensors; do
+    name="$(basename "$snap" .safetensors)"; kimg="$(python3 -c "print(float('${name#snapshot-}'))")"
+    "$fewgen" gan fid --checkpoint "$snap" --data "$zip" --num "$SAMPLES" --inception-weights "$inception" \
+      --device cpu --json "$out/fid.json" > /dev/null
+    echo "fewgen,$seed,$kimg,$(python3 -c "import json;print(json.load(open('$out/fid.json'))['fid'])")" >> "$csv.tmp"
+  done
+  for folder in "$out/official-s$seed"/samples-*; do
+    name="$(basename "$folder")"; kimg="$(python3 -c "print(float('${name#samples-}'))")"
+    "$fewgen" metrics fid --real "$zip" --fake "$folder" --res "$RES" \
+      --inception-weights "$inception" --device cpu --json "$out/fid.json" > /dev/null
+    echo "official,$seed,$kimg,$(python3 -c "import json;print(json.load(open('$out/fid.json'))['fid'])")" >> "$csv.tmp"
+  done
+done
+mv "$csv.tmp" "$csv"
+cat "$csv"
