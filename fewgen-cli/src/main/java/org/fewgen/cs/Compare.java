@@ -363,7 +363,7 @@ public final class Compare {
             runDir = existing;
         } else {
             Path unfinished = findRun(cfg, false);
-            UaeRun.Result r = UaeRun.run(cfg, data, manager, s.runs(), prefix, fixedArr, unfinished, log);
+            UaeRun.Result r = UaeRun.run(cfg, data, manager, s.runs(), prefix, fixedArr, unfinished, "", log);
             runDir = r.runDir();
         }
         UncertaintyAutoencoder model = UaeRun.build(manager, cfg, data.pixels(),
