@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.fewgen.io.AtomicFiles;
 import org.fewgen.io.SafeTensors;
+import org.fewgen.train.ImageGrid;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -440,8 +441,8 @@ public final class Compare {
             }
             rows.add(data.test());
             rows.addAll(e.getValue().values());
-            CsImages.writePng(s.out().resolve("examples-m" + e.getKey() + ".png"),
-                    CsCharts.labelled(CsImages.grid(rows, data.side(), k, 2), "original",
+            ImageGrid.writePng(s.out().resolve("examples-m" + e.getKey() + ".png"),
+                    CsCharts.labelled(ImageGrid.grayRows(rows, data.side(), k, 2), "original",
                             new ArrayList<>(e.getValue().keySet())));
         }
     }

@@ -325,7 +325,7 @@ public final class UaeTrainer {
         List<float[]> rows = new ArrayList<>();
         rows.add(x);
         rows.add(xHat);
-        CsImages.writePng(file, CsImages.grid(rows, data.side(), k, 2));
+        org.fewgen.train.ImageGrid.writePng(file, org.fewgen.train.ImageGrid.grayRows(rows, data.side(), k, 2));
     }
 
     static void writeJson(Path file, JsonObject o) throws IOException {
