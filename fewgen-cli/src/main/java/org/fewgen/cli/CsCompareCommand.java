@@ -78,12 +78,7 @@ public final class CsCompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         UaeConfig base = new UaeConfig(data, 1, noise, "linear", new int[0], new int[] {500, 500}, epochs, 100, 1e-3f,
                 0f, 0f, seed, "", maxTrain);
-        for (String m : methods) {
-            if (!Compare.METHODS.contains(m)) {
-                throw new IllegalArgumentException("--methods: unknown method '" + m + "' (known: "
-                        + String.join(", ", Compare.METHODS) + ")");
-            }
-        }
+        Compare.Method.parseAll(methods); // before the data is loaded: a misspelt name fails at once
         if (vaeEpochs < 1) {
             throw new IllegalArgumentException("--vae-epochs must be at least 1, not " + vaeEpochs);
         }
