@@ -18,6 +18,9 @@ import java.util.concurrent.Callable;
                 "Writes results.csv, results.json, error-vs-m.png and examples-m<M>.png to --out."})
 public final class CsCompareCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--data", defaultValue = "mnist", description = "mnist or a folder with MNIST IDX files (default: ${DEFAULT-VALUE})")
     String data;
 
@@ -88,7 +91,8 @@ public final class CsCompareCommand implements Callable<Integer> {
         }
         CsData d = CsData.load(data);
         Compare.Settings s = new Compare.Settings(measurements, methods, base, vaeEpochs, lassoImages, lassoMaxIter,
-                csvaeImages, csvaeRestarts, csvaeSteps, noiseless, out, runs == null ? out.resolve("runs") : runs, reportOnly);
+                csvaeImages, csvaeRestarts, csvaeSteps, noiseless, out, runs == null ? out.resolve("runs") : runs, reportOnly,
+                FewgenCommand.commandLineOf(spec));
         try (NDManager manager = NDManager.newBaseManager(UaeRun.device(device))) {
             Compare c = new Compare(s, d, manager, System.out);
             try (org.fewgen.util.GracefulStop stop = org.fewgen.util.GracefulStop.install(System.err)) {

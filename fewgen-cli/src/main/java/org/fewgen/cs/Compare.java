@@ -137,10 +137,19 @@ public final class Compare {
     /** All method names, in the default order. */
     public static final List<String> METHODS = Arrays.stream(Method.values()).map(Method::id).toList();
 
-    /** Settings of a comparison. */
+    /** Settings of a comparison; {@code commandLine} goes into the provenance of the runs it trains. */
     public record Settings(List<Integer> measurements, List<String> methods, UaeConfig base, int vaeEpochs,
                            int lassoImages, int lassoMaxIterations, int csvaeImages, int csvaeRestarts,
-                           int csvaeSteps, boolean noiseless, Path out, Path runs, boolean reportOnly) {
+                           int csvaeSteps, boolean noiseless, Path out, Path runs, boolean reportOnly,
+                           String commandLine) {
+
+        /** Without a command line (tests, library callers). */
+        public Settings(List<Integer> measurements, List<String> methods, UaeConfig base, int vaeEpochs,
+                        int lassoImages, int lassoMaxIterations, int csvaeImages, int csvaeRestarts, int csvaeSteps,
+                        boolean noiseless, Path out, Path runs, boolean reportOnly) {
+            this(measurements, methods, base, vaeEpochs, lassoImages, lassoMaxIterations, csvaeImages,
+                    csvaeRestarts, csvaeSteps, noiseless, out, runs, reportOnly, "");
+        }
     }
 
     /** A method made ready at one m: how it recovers images, and what it reports once evaluated. */
@@ -447,7 +456,8 @@ public final class Compare {
             Path unfinished = findRun(cfg, false);
             // trained in a scope of its own: only best.safetensors is carried over to the model evaluated below
             try (NDManager training = scope.newSubManager()) {
-                runDir = UaeRun.run(cfg, data, training, s.runs(), prefix, fixedArr, unfinished, "", log).runDir();
+                runDir = UaeRun.run(cfg, data, training, s.runs(), prefix, fixedArr, unfinished, s.commandLine(),
+                        log).runDir();
             }
         }
         UncertaintyAutoencoder model = UaeRun.build(scope, cfg, data.pixels(),

@@ -71,7 +71,7 @@ class CompareTest {
     void trainedModelsLiveInTheMethodsOwnScopeAndAreFreedWithIt(@TempDir Path out) throws IOException {
         CsData small = CsData.loadMnist(TestEnv.data().resolve("mnist")).limit(1000, 100, 40);
         Compare.Settings s = new Compare.Settings(List.of(5), List.of("pca-mlp", "uae"), settings(out, List.of()).base(),
-                1, 20, 100, 5, 2, 5, false, out, out.resolve("runs"), false);
+                1, 20, 100, 5, 2, 5, false, out, out.resolve("runs"), false, "fewgen cs compare --methods pca-mlp,uae");
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             Compare c = new Compare(s, small, manager, new PrintStream(OutputStream.nullOutputStream()));
             c.run();
@@ -79,6 +79,9 @@ class CompareTest {
             CompareResult.Trained uae = (CompareResult.Trained) c.records().get(1).details();
             assertThat(uae.bestEpoch()).isEqualTo(1);
             assertThat(uae.run()).endsWith("00001-uae-mnist-m5-linear");
+            assertThat(JsonParser.parseString(Files.readString(Path.of(uae.run(), "config.json"))).getAsJsonObject()
+                    .getAsJsonObject("provenance").get("command_line").getAsString())
+                    .isEqualTo("fewgen cs compare --methods pca-mlp,uae");
             assertThat(manager.getManagedArrays()).isEmpty();
         }
     }
