@@ -84,7 +84,8 @@ public final class UaeRun {
             } else {
                 dir = org.fewgen.train.RunDir.create(runsRoot, describe(prefix, c)).path();
                 lock = org.fewgen.io.RunLock.acquire(dir, m -> warn(log, m));
-                writeConfig(dir, c, org.fewgen.train.Provenance.describe(commandLine, manager.getDevice(), null));
+                writeConfig(dir, c, org.fewgen.train.Provenance.describe(commandLine, manager.getDevice(),
+                        data.fingerprint()));
             }
             return train(c, data, model, dir, prefix, resumeDir != null, log);
         } finally {

@@ -53,8 +53,22 @@ class UaeTrainerTest {
             assertThat(prov.get("command_line").getAsString()).isEqualTo("fewgen cs train -m 10");
             assertThat(prov.get("device").getAsString()).isEqualTo(manager.getDevice().toString());
             assertThat(prov.has("java") && prov.has("fewgen") && prov.has("cpus")).isTrue();
+            assertThat(prov.get("data_fingerprint").getAsString()).isEqualTo(small.fingerprint()).hasSize(64);
             assertThat(org.fewgen.train.MetricsLog.read(dir.resolve("metrics.jsonl"))).hasSize(1);
         }
+    }
+
+    @Test
+    void theDataFingerprintFollowsTheContentNotTheName() {
+        CsData renamed = new CsData("other", small.side(), small.train(), small.trainLabels(), small.valid(),
+                small.validLabels(), small.test(), small.testLabels());
+        assertThat(renamed.fingerprint()).isEqualTo(small.fingerprint());
+        float[] test = small.test().clone();
+        test[test.length - 1] += 0.5f;
+        CsData changed = new CsData(small.name(), small.side(), small.train(), small.trainLabels(), small.valid(),
+                small.validLabels(), test, small.testLabels());
+        assertThat(changed.fingerprint()).isNotEqualTo(small.fingerprint());
+        assertThat(small.limit(999, 300, 200).fingerprint()).isNotEqualTo(small.fingerprint());
     }
 
     @Test
