@@ -8,7 +8,7 @@ import org.fewgen.metrics.DatasetStats;
 import org.fewgen.metrics.FidEvaluator;
 import org.fewgen.metrics.InceptionWeights;
 import org.fewgen.metrics.KernelDistance;
-import org.fewgen.metrics.Progress;
+import org.fewgen.util.Progress;
 import org.fewgen.util.Devices;
 
 import java.io.IOException;

@@ -104,7 +104,7 @@ public final class Uae implements AutoCloseable {
         Device d = Devices.choose(device);
         try (NDManager trainManager = NDManager.newBaseManager(d)) {
             CsData data = CsData.load(config.data()); // maxTrain is applied by the trainer
-            UaeRun.Result r = UaeRun.run(config, data, trainManager, runsRoot, "uae", null, null, log);
+            UaeRun.Result r = UaeRun.run(config, data, trainManager, runsRoot, "uae", null, null, "", log);
             return load(r.runDir(), device);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

@@ -18,6 +18,9 @@ import java.util.concurrent.Callable;
                 "Writes results.csv, results.json, error-vs-m.png and examples-m<M>.png to --out."})
 public final class CsCompareCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--data", defaultValue = "mnist", description = "mnist or a folder with MNIST IDX files (default: ${DEFAULT-VALUE})")
     String data;
 
@@ -78,12 +81,7 @@ public final class CsCompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         UaeConfig base = new UaeConfig(data, 1, noise, "linear", new int[0], new int[] {500, 500}, epochs, 100, 1e-3f,
                 0f, 0f, seed, "", maxTrain);
-        for (String m : methods) {
-            if (!Compare.METHODS.contains(m)) {
-                throw new IllegalArgumentException("--methods: unknown method '" + m + "' (known: "
-                        + String.join(", ", Compare.METHODS) + ")");
-            }
-        }
+        Compare.Method.parseAll(methods); // before the data is loaded: a misspelt name fails at once
         if (vaeEpochs < 1) {
             throw new IllegalArgumentException("--vae-epochs must be at least 1, not " + vaeEpochs);
         }
@@ -93,7 +91,8 @@ public final class CsCompareCommand implements Callable<Integer> {
         }
         CsData d = CsData.load(data);
         Compare.Settings s = new Compare.Settings(measurements, methods, base, vaeEpochs, lassoImages, lassoMaxIter,
-                csvaeImages, csvaeRestarts, csvaeSteps, noiseless, out, runs == null ? out.resolve("runs") : runs, reportOnly);
+                csvaeImages, csvaeRestarts, csvaeSteps, noiseless, out, runs == null ? out.resolve("runs") : runs, reportOnly,
+                FewgenCommand.commandLineOf(spec));
         try (NDManager manager = NDManager.newBaseManager(UaeRun.device(device))) {
             Compare c = new Compare(s, d, manager, System.out);
             try (org.fewgen.util.GracefulStop stop = org.fewgen.util.GracefulStop.install(System.err)) {

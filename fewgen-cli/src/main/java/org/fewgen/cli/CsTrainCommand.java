@@ -18,6 +18,9 @@ import java.util.concurrent.Callable;
         description = "Train an Uncertainty Autoencoder (learned measurements + MLP decoder).")
 public final class CsTrainCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--data", defaultValue = "mnist", description = "mnist, a folder with MNIST IDX files, or an image source (default: ${DEFAULT-VALUE})")
     String data;
 
@@ -108,7 +111,8 @@ public final class CsTrainCommand implements Callable<Integer> {
             }
             UaeRun.Result r;
             try (org.fewgen.util.GracefulStop stop = org.fewgen.util.GracefulStop.install(System.err)) {
-                r = UaeRun.run(c, d, manager, runs, "uae", fixed, resume, System.out);
+                r = UaeRun.run(c, d, manager, runs, "uae", fixed, resume,
+                        FewgenCommand.commandLineOf(spec), System.out);
             }
             System.out.printf("best epoch %d (valid l2 %.4f); test l2 %.4f ± %.4f with noise, %.4f noiseless (%d images)%n",
                     r.outcome().bestEpoch(), r.outcome().bestValidL2(), r.test().l2Mean(), r.test().l2Stderr(),

@@ -1,12 +1,10 @@
 package org.fewgen.cli;
 
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.fewgen.data.ImageSet;
 import org.fewgen.data.ImageSources;
 import org.fewgen.data.PreparedZip;
 import org.fewgen.data.Transform;
+import org.fewgen.util.Progress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,11 +83,9 @@ public final class DataPrepareCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         ImageSet set;
-        try (LoadProgress progress = new LoadProgress()) {
-            ImageSources.LoadConfig config = new ImageSources.LoadConfig(
-                    noCache ? null : ImageSources.defaultCacheDir(), limit, progress);
-            set = ImageSources.load(source, resolution, transform, config);
-        }
+        ImageSources.LoadConfig config = new ImageSources.LoadConfig(noCache ? null : ImageSources.defaultCacheDir(),
+                limit, Progress.auto(System.err));
+        set = ImageSources.load(source, resolution, transform, config);
         int originals = set.size();
         if (mirror) {
             set = set.withMirrors();
@@ -107,29 +103,5 @@ public final class DataPrepareCommand implements Callable<Integer> {
                 Files.size(out) / 1e6, seconds);
         spec.commandLine().getOut().flush();
         return 0;
-    }
-
-    /** A progress bar on a terminal; nothing when output goes to a file or pipe. */
-    private static final class LoadProgress implements ImageSources.Progress, AutoCloseable {
-        private ProgressBar bar;
-
-        @Override
-        public synchronized void update(int done, int total) {
-            if (System.console() == null) {
-                return;
-            }
-            if (bar == null) {
-                bar = new ProgressBarBuilder().setTaskName("decoding").setInitialMax(total)
-                        .setStyle(ProgressBarStyle.ASCII).build();
-            }
-            bar.stepTo(Math.max(bar.getCurrent(), done));
-        }
-
-        @Override
-        public synchronized void close() {
-            if (bar != null) {
-                bar.close();
-            }
-        }
     }
 }

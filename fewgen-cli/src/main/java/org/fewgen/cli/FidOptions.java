@@ -3,7 +3,7 @@ package org.fewgen.cli;
 import ai.djl.Device;
 import org.fewgen.metrics.FidEvaluator;
 import org.fewgen.metrics.InceptionWeights;
-import org.fewgen.metrics.Progress;
+import org.fewgen.util.Progress;
 import org.fewgen.util.Devices;
 import picocli.CommandLine.Option;
 

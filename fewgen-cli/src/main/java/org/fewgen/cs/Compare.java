@@ -5,20 +5,31 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.fewgen.cs.CompareResult.CsVaeSearch;
+import org.fewgen.cs.CompareResult.Errors;
+import org.fewgen.cs.CompareResult.Iterations;
+import org.fewgen.cs.CompareResult.LambdaTrial;
+import org.fewgen.cs.CompareResult.LassoFit;
+import org.fewgen.cs.CompareResult.Trained;
 import org.fewgen.io.AtomicFiles;
 import org.fewgen.io.SafeTensors;
+import org.fewgen.train.ImageGrid;
+import org.fewgen.util.SettingException;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -30,26 +41,133 @@ import java.util.stream.Stream;
  * <p>Trained models (UAE, UAE at unit row norm, PCA + MLP) are run folders under
  * {@code runs}; a finished run with the same config is reused instead of retrained, which makes
  * an interrupted comparison resumable.
+ *
+ * <p>Each method runs in its own sub-manager, and each m in one below it, so the native memory
+ * of one method's models is freed before the next method starts.
  */
 public final class Compare {
 
-    /** All methods, in the default order. */
-    public static final List<String> METHODS = List.of("uae", "uae-unit", "pca-mlp", "pca-linear", "lasso-pixel",
-            "lasso-dct", "csvae");
+    /** The methods, in the default order; {@link #id} is the name on the command line and in the results. */
+    public enum Method {
+        UAE("uae", false, base -> base.withEncoder("linear", 0f, "")),
+        UAE_UNIT("uae-unit", false, base -> base.withEncoder("linear", 1f, "")),
+        PCA_MLP("pca-mlp", false, base -> base.withEncoder("fixed", 0f, "pca")) {
+            @Override
+            Fitted fit(Compare c, NDManager scope, int m) throws IOException {
+                return c.trained(scope, m, this, c.pca().directions(m));
+            }
+        },
+        PCA_LINEAR("pca-linear", false, null) {
+            @Override
+            Fitted fit(Compare c, NDManager scope, int m) {
+                return new Fitted(c.pca().linearRecovery(m, c.s.base().noise()), () -> null);
+            }
+        },
+        LASSO_PIXEL("lasso-pixel", true, null) {
+            @Override
+            Fitted fit(Compare c, NDManager scope, int m) {
+                return c.lasso(scope, m, Lasso.Basis.PIXEL);
+            }
+        },
+        LASSO_DCT("lasso-dct", true, null) {
+            @Override
+            Fitted fit(Compare c, NDManager scope, int m) {
+                return c.lasso(scope, m, Lasso.Basis.DCT);
+            }
+        },
+        CSVAE("csvae", true, null) {
+            @Override
+            Fitted fit(Compare c, NDManager scope, int m) throws IOException {
+                return c.csvae(m);
+            }
+        };
 
-    /** Settings of a comparison. */
+        private final String id;
+        /** LASSO and CS-VAE solve per image: costly, so fewer images and only the reported setting. */
+        private final boolean iterative;
+        private final java.util.function.UnaryOperator<UaeConfig> trainedConfig;
+
+        Method(String id, boolean iterative, java.util.function.UnaryOperator<UaeConfig> trainedConfig) {
+            this.id = id;
+            this.iterative = iterative;
+            this.trainedConfig = trainedConfig;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        /**
+         * Trains (or reuses) what the method needs at m, in {@code scope}, closed after its
+         * evaluation; here: a trained UAE run.
+         */
+        Fitted fit(Compare c, NDManager scope, int m) throws IOException {
+            return c.trained(scope, m, this, null);
+        }
+
+        /** The run config of a trained method at m = 1, or null for a method that trains nothing. */
+        UaeConfig trainedConfig(UaeConfig base) {
+            return trainedConfig == null ? null : trainedConfig.apply(base);
+        }
+
+        /** How many test images the method is evaluated on: the first ones. */
+        int images(Settings s, int testCount) {
+            if (!iterative) {
+                return testCount;
+            }
+            return Math.min(testCount, this == CSVAE ? s.csvaeImages() : s.lassoImages());
+        }
+
+        /** The method named {@code name}; the one parser of method names. */
+        public static Method parse(String name) {
+            for (Method m : values()) {
+                if (m.id.equals(name)) {
+                    return m;
+                }
+            }
+            throw new SettingException("methods", name, "unknown method '" + name + "'; known: " + String.join(", ",
+                    METHODS));
+        }
+
+        public static List<Method> parseAll(List<String> names) {
+            return names.stream().map(Method::parse).toList();
+        }
+    }
+
+    /** All method names, in the default order. */
+    public static final List<String> METHODS = Arrays.stream(Method.values()).map(Method::id).toList();
+
+    /** Settings of a comparison; {@code commandLine} goes into the provenance of the runs it trains. */
     public record Settings(List<Integer> measurements, List<String> methods, UaeConfig base, int vaeEpochs,
                            int lassoImages, int lassoMaxIterations, int csvaeImages, int csvaeRestarts,
-                           int csvaeSteps, boolean noiseless, Path out, Path runs, boolean reportOnly) {
+                           int csvaeSteps, boolean noiseless, Path out, Path runs, boolean reportOnly,
+                           String commandLine) {
+
+        /** Without a command line (tests, library callers). */
+        public Settings(List<Integer> measurements, List<String> methods, UaeConfig base, int vaeEpochs,
+                        int lassoImages, int lassoMaxIterations, int csvaeImages, int csvaeRestarts, int csvaeSteps,
+                        boolean noiseless, Path out, Path runs, boolean reportOnly) {
+            this(measurements, methods, base, vaeEpochs, lassoImages, lassoMaxIterations, csvaeImages,
+                    csvaeRestarts, csvaeSteps, noiseless, out, runs, reportOnly, "");
+        }
+    }
+
+    /** A method made ready at one m: how it recovers images, and what it reports once evaluated. */
+    record Fitted(Recovery recovery, java.util.function.Supplier<CompareResult.Details> details) {
     }
 
     private final Settings s;
+    private final List<Method> methods;
     private final CsData data;
     private final NDManager manager;
     private final PrintStream log;
-    private final List<JsonObject> records = new ArrayList<>();
+    private final List<CompareResult> records = new ArrayList<>();
     private final Map<Integer, Map<String, float[]>> examples = new LinkedHashMap<>();
+    /** Host memory only, so one fit serves both PCA methods. */
     private Pca pca;
+    /** The running method's manager: what it keeps across its m values (the CS-VAE prior) lives here. */
+    private NDManager methodScope;
+    /** Lives in the CS-VAE method's scope; null outside it. */
     private CsVae vae;
     private static final int EXAMPLES = 10;
     /** λ candidates for LASSO, chosen per m and basis on validation images. */
@@ -57,18 +175,13 @@ public final class Compare {
 
     public Compare(Settings s, CsData data, NDManager manager, PrintStream log) {
         this.s = s;
+        this.methods = Method.parseAll(s.methods());
         this.data = data;
         this.manager = manager;
         this.log = log;
-        for (String m : s.methods()) {
-            if (!METHODS.contains(m)) {
-                throw new IllegalArgumentException("--methods: unknown method '" + m + "' (known: "
-                        + String.join(", ", METHODS) + ")");
-            }
-        }
     }
 
-    public List<JsonObject> records() {
+    public List<CompareResult> records() {
         return records;
     }
 
@@ -91,109 +204,83 @@ public final class Compare {
     }
 
     private void runLocked() throws IOException {
-        Map<String, JsonObject> previous = previousRecords();
+        Map<String, CompareResult> previous = previousRecords();
         // results of methods or m values outside this invocation stay in the files
-        for (JsonObject old : previous.values()) {
-            String method = old.get("method").getAsString();
-            int m = old.get("measurements").getAsInt();
-            float[] ex = loadExamples(method, m);
-            if ((!s.methods().contains(method) || !s.measurements().contains(m)) && ex != null) {
-                records.add(old);
-                examples.computeIfAbsent(m, key -> new LinkedHashMap<>()).put(method, ex);
+        for (CompareResult old : previous.values()) {
+            float[] ex = loadExamples(old.method(), old.measurements());
+            if ((!methods.contains(old.method()) || !s.measurements().contains(old.measurements())) && ex != null) {
+                add(old, ex);
             }
         }
-        for (String method : s.methods()) {
-            for (int m : s.measurements()) {
-                JsonObject old = previous.get(method + "@" + m);
-                float[] oldExamples = loadExamples(method, m);
-                if (old != null && oldExamples != null) {
-                    log.printf(Locale.ROOT, "%-12s m=%-4d l2 %.4f (kept from the earlier results.json)%n", method, m,
-                            old.get("l2_mean").getAsDouble());
-                    records.add(old);
-                    examples.computeIfAbsent(m, key -> new LinkedHashMap<>()).put(method, oldExamples);
-                    writeOutputs();
-                    continue;
+        for (Method method : methods) {
+            try (NDManager scope = manager.newSubManager()) {
+                methodScope = scope;
+                for (int m : s.measurements()) {
+                    runOne(method, m, previous.get(method.id() + "@" + m));
                 }
-                if (s.reportOnly() && !hasFinishedRun(method, m)) {
-                    log.printf(Locale.ROOT, "%-12s m=%-4d not run (--report-only)%n", method, m);
-                    continue;
-                }
-                if (org.fewgen.util.GracefulStop.requested()) {
-                    throw new org.fewgen.util.GracefulStop.Stopped("stopped before " + method + " m=" + m + " on "
-                            + org.fewgen.util.GracefulStop.signalName() + "; results so far are in " + s.out(),
-                            org.fewgen.util.GracefulStop.exitCode());
-                }
-                long t0 = System.nanoTime();
-                JsonObject rec = evaluate(method, m);
-                rec.addProperty("seconds", (System.nanoTime() - t0) / 1e9);
-                records.add(rec);
-                log.printf(Locale.ROOT, "%-12s m=%-4d l2 %.4f ± %.4f  (noisy %s, noiseless %s; %d images)%n", method, m,
-                        rec.get("l2_mean").getAsDouble(), rec.get("l2_stderr").getAsDouble(), opt(rec, "l2_mean_noisy"),
-                        opt(rec, "l2_mean_noiseless"), rec.get("test_images").getAsInt());
-                writeOutputs();
+            } finally {
+                methodScope = null;
+                vae = null;
             }
         }
     }
 
-    private JsonObject evaluate(String method, int m) throws IOException {
-        JsonObject rec = new JsonObject();
-        rec.addProperty("method", method);
-        rec.addProperty("measurements", m);
-        rec.addProperty("noise", s.base().noise());
-        Recovery r;
-        int images = data.testCount();
-        switch (method) {
-            case "uae" -> r = trained(rec, m, s.base().withEncoder("linear", 0f, ""), null, "uae");
-            case "uae-unit" -> r = trained(rec, m, s.base().withEncoder("linear", 1f, ""), null, "uae-unit");
-            case "pca-mlp" -> r = trained(rec, m, s.base().withEncoder("fixed", 0f, "pca"),
-                    pca().directions(m), "pca-mlp");
-            case "pca-linear" -> r = pca().linearRecovery(m, s.base().noise());
-            case "lasso-pixel", "lasso-dct" -> {
-                images = Math.min(images, s.lassoImages());
-                r = lasso(rec, m, method.equals("lasso-dct") ? Lasso.Basis.DCT : Lasso.Basis.PIXEL);
-            }
-            case "csvae" -> {
-                images = Math.min(images, s.csvaeImages());
-                r = vae().recovery(Lasso.gaussianMatrix(m, data.pixels(), 7L * m), m, s.base().noise(), 0.1,
-                        s.csvaeRestarts(), s.csvaeSteps(), 0.05f, 11L);
-                rec.addProperty("restarts", s.csvaeRestarts());
-                rec.addProperty("steps", s.csvaeSteps());
-                rec.addProperty("vae_epochs", s.vaeEpochs());
-            }
-            default -> throw new IllegalArgumentException("--methods: unknown method " + method);
+    private void runOne(Method method, int m, CompareResult old) throws IOException {
+        float[] oldExamples = loadExamples(method, m);
+        if (old != null && oldExamples != null) {
+            log.printf(Locale.ROOT, "%-12s m=%-4d l2 %.4f (kept from the earlier results.json)%n", method.id(), m,
+                    old.errors().l2Mean());
+            add(old, oldExamples);
+            writeOutputs();
+            return;
         }
-        float[] x = java.util.Arrays.copyOf(data.test(), images * data.pixels());
-        // the iterative methods are costly: they are evaluated in the reported setting only
-        boolean iterative = method.startsWith("lasso") || method.equals("csvae");
+        if (s.reportOnly() && !hasFinishedRun(method, m)) {
+            log.printf(Locale.ROOT, "%-12s m=%-4d not run (--report-only)%n", method.id(), m);
+            return;
+        }
+        if (org.fewgen.util.GracefulStop.requested()) {
+            throw new org.fewgen.util.GracefulStop.Stopped("stopped before " + method.id() + " m=" + m + " on "
+                    + org.fewgen.util.GracefulStop.signalName() + "; results so far are in " + s.out(),
+                    org.fewgen.util.GracefulStop.exitCode());
+        }
+        long t0 = System.nanoTime();
+        CompareResult r;
+        float[] ex;
+        try (NDManager scope = methodScope.newSubManager()) {
+            Fitted fitted = method.fit(this, scope, m);
+            int images = method.images(s, data.testCount());
+            Errors errors = evaluate(method, fitted.recovery(), images);
+            int k = Math.min(EXAMPLES, images);
+            ex = fitted.recovery().reconstruct(Arrays.copyOf(data.test(), k * data.pixels()), k,
+                    s.noiseless() ? null : Evaluation.noise(Evaluation.SEED, k, m));
+            r = new CompareResult(method, m, s.base().noise(), fitted.details().get(), errors, (System.nanoTime() - t0) / 1e9);
+        }
+        saveExamples(method, m, ex);
+        add(r, ex);
+        log.printf(Locale.ROOT, "%-12s m=%-4d l2 %.4f ± %.4f  (noisy %s, noiseless %s; %d images)%n", method.id(), m,
+                r.errors().l2Mean(), r.errors().l2Stderr(), CompareResult.text(r.errors().l2MeanNoisy()),
+                CompareResult.text(r.errors().l2MeanNoiseless()), r.errors().testImages());
+        writeOutputs();
+    }
+
+    private void add(CompareResult r, float[] ex) {
+        records.add(r);
+        examples.computeIfAbsent(r.measurements(), key -> new LinkedHashMap<>()).put(r.method().id(), ex);
+    }
+
+    private Errors evaluate(Method method, Recovery r, int images) {
+        float[] x = Arrays.copyOf(data.test(), images * data.pixels());
+        boolean iterative = method.iterative;
         Evaluation.Result noisy = iterative && s.noiseless() ? null : Evaluation.evaluate(r, x, images, Evaluation.SEED, false);
         Evaluation.Result clean = iterative && !s.noiseless() ? null : Evaluation.evaluate(r, x, images, Evaluation.SEED, true);
         Evaluation.Result main = s.noiseless() ? clean : noisy;
-        rec.addProperty("l2_mean", main.l2Mean());
-        rec.addProperty("l2_stderr", main.l2Stderr());
-        if (noisy != null) {
-            rec.addProperty("l2_mean_noisy", noisy.l2Mean());
-        }
-        if (clean != null) {
-            rec.addProperty("l2_mean_noiseless", clean.l2Mean());
-        }
-        rec.addProperty("test_images", images);
-        rec.addProperty("evaluated_noiseless", s.noiseless());
-        int k = Math.min(EXAMPLES, images);
-        float[] ex = r.reconstruct(java.util.Arrays.copyOf(x, k * data.pixels()), k,
-                s.noiseless() ? null : Evaluation.noise(Evaluation.SEED, k, m));
-        examples.computeIfAbsent(m, key -> new LinkedHashMap<>()).put(method, ex);
-        saveExamples(method, m, ex);
-        return rec;
+        return new Errors(main.l2Mean(), main.l2Stderr(), noisy == null ? null : noisy.l2Mean(),
+                clean == null ? null : clean.l2Mean(), images, s.noiseless());
     }
 
     /** Whether a trained method has a finished run for m (the untrained methods have none). */
-    private boolean hasFinishedRun(String method, int m) throws IOException {
-        UaeConfig cfg0 = switch (method) {
-            case "uae" -> s.base().withEncoder("linear", 0f, "");
-            case "uae-unit" -> s.base().withEncoder("linear", 1f, "");
-            case "pca-mlp" -> s.base().withEncoder("fixed", 0f, "pca");
-            default -> null;
-        };
+    private boolean hasFinishedRun(Method method, int m) throws IOException {
+        UaeConfig cfg0 = method.trainedConfig(s.base());
         return cfg0 != null && findRun(withMeasurements(cfg0, m), true) != null;
     }
 
@@ -202,21 +289,21 @@ public final class Compare {
                 c.batch(), c.lr(), c.encoderL2(), c.rowNorm(), c.seed(), c.transferFrom(), c.maxTrain());
     }
 
-    private Map<String, JsonObject> previousRecords() throws IOException {
-        Map<String, JsonObject> out = new LinkedHashMap<>();
+    private Map<String, CompareResult> previousRecords() throws IOException {
+        Map<String, CompareResult> out = new LinkedHashMap<>();
         Path file = s.out().resolve("results.json");
         if (!Files.isRegularFile(file)) {
             return out;
         }
         try {
-            for (var e : JsonParser.parseString(Files.readString(file)).getAsJsonArray()) {
-                JsonObject r = e.getAsJsonObject();
-                boolean sameSetting = r.get("noise").getAsFloat() == s.base().noise()
-                        && r.get("evaluated_noiseless").getAsBoolean() == s.noiseless()
-                        && (!r.has("epochs") || r.get("epochs").getAsInt() == s.base().epochs())
-                        && (!r.has("vae_epochs") || r.get("vae_epochs").getAsInt() == s.vaeEpochs());
+            for (JsonElement e : JsonParser.parseString(Files.readString(file)).getAsJsonArray()) {
+                CompareResult r = CompareResult.fromJson(e.getAsJsonObject());
+                boolean sameSetting = r.noise() == s.base().noise()
+                        && r.errors().evaluatedNoiseless() == s.noiseless()
+                        && (!(r.details() instanceof Trained t) || t.epochs() == s.base().epochs())
+                        && (!(r.details() instanceof CsVaeSearch v) || v.vaeEpochs() == s.vaeEpochs());
                 if (sameSetting) {
-                    out.put(r.get("method").getAsString() + "@" + r.get("measurements").getAsInt(), r);
+                    out.put(r.method().id() + "@" + r.measurements(), r);
                 }
             }
         } catch (RuntimeException e) {
@@ -225,17 +312,17 @@ public final class Compare {
         return out;
     }
 
-    private Path examplesFile(String method, int m) {
-        return s.out().resolve("examples").resolve(method + "-m" + m + ".f32");
+    private Path examplesFile(Method method, int m) {
+        return s.out().resolve("examples").resolve(method.id() + "-m" + m + ".f32");
     }
 
-    private void saveExamples(String method, int m, float[] values) throws IOException {
+    private void saveExamples(Method method, int m, float[] values) throws IOException {
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(values.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         bb.asFloatBuffer().put(values);
         AtomicFiles.writeBytes(examplesFile(method, m), bb.array());
     }
 
-    private float[] loadExamples(String method, int m) throws IOException {
+    private float[] loadExamples(Method method, int m) throws IOException {
         Path f = examplesFile(method, m);
         if (!Files.isRegularFile(f)) {
             return null;
@@ -254,15 +341,23 @@ public final class Compare {
         return pca;
     }
 
+    private Fitted csvae(int m) throws IOException {
+        Recovery r = vae().recovery(Lasso.gaussianMatrix(m, data.pixels(), 7L * m), m, s.base().noise(), 0.1,
+                s.csvaeRestarts(), s.csvaeSteps(), 0.05f, 11L);
+        CsVaeSearch d = new CsVaeSearch(s.csvaeRestarts(), s.csvaeSteps(), s.vaeEpochs());
+        return new Fitted(r, () -> d);
+    }
+
+    /** The CS-VAE prior, trained once or read back from {@code runs}, kept for the method's m values. */
     private CsVae vae() throws IOException {
         if (vae == null) {
-            vae = new CsVae(manager, data.pixels(), 20, new int[] {500, 500});
+            vae = new CsVae(methodScope, data.pixels(), 20, new int[] {500, 500});
             // named after the data as given: every IDX folder is "mnist" to CsData, and a prior of one must not serve another
             Path file = s.runs().resolve("csvae-" + org.fewgen.train.TrainConfig.dataLabel(s.base().data()) + "-e"
                     + s.vaeEpochs() + ".safetensors");
             if (Files.isRegularFile(file)) {
                 log.println("reusing the CS-VAE prior " + file);
-                try (NDManager tmp = manager.newSubManager()) {
+                try (NDManager tmp = methodScope.newSubManager()) {
                     vae.loadStateDict(SafeTensors.read(file, tmp).tensors(), true, file.toString());
                 }
             } else {
@@ -274,33 +369,29 @@ public final class Compare {
         return vae;
     }
 
-    private Recovery lasso(JsonObject rec, int m, Lasso.Basis basis) {
+    private Fitted lasso(NDManager scope, int m, Lasso.Basis basis) {
         float[] a = Lasso.gaussianMatrix(m, data.pixels(), 7L * m);
         int validImages = Math.min(100, data.validCount());
-        float[] xv = java.util.Arrays.copyOf(data.valid(), validImages * data.pixels());
-        JsonArray grid = new JsonArray();
+        float[] xv = Arrays.copyOf(data.valid(), validImages * data.pixels());
+        List<LambdaTrial> grid = new ArrayList<>();
         double bestLambda = chooseLambda(LAMBDA_GRID, lambda -> {
-            Lasso l = new Lasso(manager, a, m, data.pixels(), basis, data.side(), lambda, s.base().noise(),
-                    Math.min(2000, s.lassoMaxIterations()), 1e-6);
-            double err = Evaluation.evaluate(l, xv, validImages, Evaluation.SEED + 1, false).l2Mean();
-            JsonObject g = new JsonObject();
-            g.addProperty("lambda", lambda);
-            g.addProperty("valid_l2", err);
-            g.addProperty("iterations", l.lastIterations());
-            grid.add(g);
-            return err;
+            try (NDManager trial = scope.newSubManager()) {
+                Lasso l = new Lasso(trial, a, m, data.pixels(), basis, data.side(), lambda, s.base().noise(),
+                        Math.min(2000, s.lassoMaxIterations()), 1e-6);
+                double err = Evaluation.evaluate(l, xv, validImages, Evaluation.SEED + 1, false).l2Mean();
+                grid.add(new LambdaTrial(lambda, err, l.lastIterations()));
+                return err;
+            }
         });
         if (bestLambda == LAMBDA_MIN || bestLambda == LAMBDA_MAX) {
             log.printf(Locale.ROOT, "warning: %s m=%d: the best λ %.3g is at the end of the searched range%n",
                     basis, m, bestLambda);
         }
-        Lasso chosen = new Lasso(manager, a, m, data.pixels(), basis, data.side(), bestLambda, s.base().noise(),
+        Lasso chosen = new Lasso(scope, a, m, data.pixels(), basis, data.side(), bestLambda, s.base().noise(),
                 s.lassoMaxIterations(), 1e-6);
-        rec.addProperty("lambda", bestLambda);
-        rec.addProperty("lambda_valid_images", validImages);
-        rec.add("lambda_grid", grid);
-        rec.addProperty("max_iterations", s.lassoMaxIterations());
-        Recovery wrapped = new Recovery() {
+        // FISTA's iterations on the test images, noisy and noiseless, as the evaluation runs them
+        Iterations[] seen = new Iterations[2];
+        Recovery counting = new Recovery() {
             @Override
             public String name() {
                 return chosen.name();
@@ -314,15 +405,14 @@ public final class Compare {
             @Override
             public float[] reconstruct(float[] images, int count, float[] eps) {
                 float[] out = chosen.reconstruct(images, count, eps);
-                String key = eps == null ? "iterations_noiseless" : "iterations";
                 if (count > EXAMPLES) {
-                    rec.addProperty(key, chosen.lastIterations());
-                    rec.addProperty(key.replace("iterations", "hit_iteration_cap"), chosen.lastHitCap());
+                    seen[eps == null ? 1 : 0] = new Iterations(chosen.lastIterations(), chosen.lastHitCap());
                 }
                 return out;
             }
         };
-        return wrapped;
+        return new Fitted(counting, () -> new LassoFit(bestLambda, validImages, List.copyOf(grid),
+                s.lassoMaxIterations(), seen[0], seen[1]));
     }
 
     static final double LAMBDA_MIN = 1e-8;
@@ -352,38 +442,41 @@ public final class Compare {
         }
     }
 
-    /** Trains (or reuses) a run with the given config and returns it as a recovery method. */
-    private Recovery trained(JsonObject rec, int m, UaeConfig cfg0, float[] fixed, String prefix) throws IOException {
-        UaeConfig cfg = withMeasurements(cfg0, m);
+    /** Trains (or reuses) the method's run at m and returns it as a recovery method. */
+    private Fitted trained(NDManager scope, int m, Method method, float[] fixed) throws IOException {
+        UaeConfig cfg = withMeasurements(method.trainedConfig(s.base()), m);
+        String prefix = method.id();
         Path existing = findRun(cfg, true);
-        NDArray fixedArr = fixed == null ? null : manager.create(fixed, new Shape(m, data.pixels()));
+        NDArray fixedArr = fixed == null ? null : scope.create(fixed, new Shape(m, data.pixels()));
         Path runDir;
         if (existing != null) {
             log.println("reusing finished run " + existing);
             runDir = existing;
         } else {
             Path unfinished = findRun(cfg, false);
-            UaeRun.Result r = UaeRun.run(cfg, data, manager, s.runs(), prefix, fixedArr, unfinished, log);
-            runDir = r.runDir();
+            // trained in a scope of its own: only best.safetensors is carried over to the model evaluated below
+            try (NDManager training = scope.newSubManager()) {
+                runDir = UaeRun.run(cfg, data, training, s.runs(), prefix, fixedArr, unfinished, s.commandLine(),
+                        log).runDir();
+            }
         }
-        UncertaintyAutoencoder model = UaeRun.build(manager, cfg, data.pixels(),
+        UncertaintyAutoencoder model = UaeRun.build(scope, cfg, data.pixels(),
                 fixedArr != null ? fixedArr : cfg.encoder().equals("fixed")
-                        ? manager.zeros(new Shape(m, data.pixels())) : null);
-        try (NDManager tmp = manager.newSubManager()) {
+                        ? scope.zeros(new Shape(m, data.pixels())) : null);
+        try (NDManager tmp = scope.newSubManager()) {
             Path best = runDir.resolve("best.safetensors");
             model.loadStateDict(SafeTensors.read(best, tmp).tensors(), true, best.toString());
         }
         JsonObject summary = JsonParser.parseString(Files.readString(runDir.resolve("summary.json"))).getAsJsonObject();
-        rec.addProperty("best_epoch", summary.get("best_epoch").getAsInt());
-        rec.addProperty("seconds_per_epoch", summary.get("seconds_per_epoch").getAsDouble());
-        rec.addProperty("run", runDir.toString());
-        rec.addProperty("epochs", cfg.epochs());
+        Float rowNorm = null;
         if (model.encoder().linearWeight() != null) {
             try (NDArray norms = model.encoder().linearWeight().norm(new int[] {1})) {
-                rec.addProperty("mean_row_norm", norms.mean().getFloat());
+                rowNorm = norms.mean().getFloat();
             }
         }
-        return new UaeRecovery(prefix, model);
+        Trained t = new Trained(summary.get("best_epoch").getAsInt(), summary.get("seconds_per_epoch").getAsDouble(),
+                runDir.toString(), cfg.epochs(), rowNorm);
+        return new Fitted(new UaeRecovery(prefix, model), () -> t);
     }
 
     /**
@@ -419,19 +512,14 @@ public final class Compare {
         StringBuilder csv = new StringBuilder("method,measurements,l2_mean,l2_stderr,l2_mean_noisy,l2_mean_noiseless,"
                 + "test_images,lambda,best_epoch,mean_row_norm\n");
         JsonArray arr = new JsonArray();
-        for (JsonObject r : records) {
-            csv.append(String.format(Locale.ROOT, "%s,%d,%.5f,%.5f,%s,%s,%d,%s,%s,%s%n",
-                    r.get("method").getAsString(), r.get("measurements").getAsInt(), r.get("l2_mean").getAsDouble(),
-                    r.get("l2_stderr").getAsDouble(), opt(r, "l2_mean_noisy"),
-                    opt(r, "l2_mean_noiseless"), r.get("test_images").getAsInt(), opt(r, "lambda"),
-                    opt(r, "best_epoch"), opt(r, "mean_row_norm")));
-            arr.add(r);
+        for (CompareResult r : records) {
+            csv.append(r.csvRow()).append(String.format("%n"));
+            arr.add(r.toJson());
         }
         AtomicFiles.writeString(s.out().resolve("results.csv"), csv.toString());
         AtomicFiles.writeString(s.out().resolve("results.json"),
                 new GsonBuilder().setPrettyPrinting().create().toJson(arr) + "\n");
-        CsCharts.errorVsMeasurements(s.out().resolve("error-vs-m.png"), records,
-                plotTitle());
+        CsCharts.errorVsMeasurements(s.out().resolve("error-vs-m.png"), records, plotTitle());
         for (Map.Entry<Integer, Map<String, float[]>> e : examples.entrySet()) {
             List<float[]> rows = new ArrayList<>();
             int k = Integer.MAX_VALUE;
@@ -440,8 +528,8 @@ public final class Compare {
             }
             rows.add(data.test());
             rows.addAll(e.getValue().values());
-            CsImages.writePng(s.out().resolve("examples-m" + e.getKey() + ".png"),
-                    CsCharts.labelled(CsImages.grid(rows, data.side(), k, 2), "original",
+            ImageGrid.writePng(s.out().resolve("examples-m" + e.getKey() + ".png"),
+                    CsCharts.labelled(ImageGrid.grayRows(rows, data.side(), k, 2), "original",
                             new ArrayList<>(e.getValue().keySet())));
         }
     }
@@ -451,40 +539,24 @@ public final class Compare {
         return "Test error per image vs measurements (" + s.base().data() + ", σ = " + s.base().noise() + ")";
     }
 
-    private static String opt(JsonObject r, String key) {
-        return r.has(key) ? r.get(key).getAsString() : "";
-    }
-
     /** The table printed at the end: one row per method, one column per m. */
     public String table() {
+        List<Method> shown = records.stream().map(CompareResult::method).distinct().toList();
+        List<Integer> ms = records.stream().map(CompareResult::measurements).distinct().sorted().toList();
+        Map<String, CompareResult> byKey = records.stream().collect(Collectors.toMap(
+                r -> r.method().id() + "@" + r.measurements(), r -> r, (a, b) -> b));
         StringBuilder sb = new StringBuilder();
-        List<String> methods = new ArrayList<>();
-        List<Integer> ms = new ArrayList<>();
-        for (JsonObject r : records) {
-            if (!methods.contains(r.get("method").getAsString())) {
-                methods.add(r.get("method").getAsString());
-            }
-            if (!ms.contains(r.get("measurements").getAsInt())) {
-                ms.add(r.get("measurements").getAsInt());
-            }
-        }
-        ms.sort(null);
         sb.append(String.format("| %-12s |", "method"));
         ms.forEach(m -> sb.append(String.format(" m=%-13d |", m)));
         sb.append("\n|--------------|");
         ms.forEach(m -> sb.append("-----------------|"));
         sb.append('\n');
-        for (String method : methods) {
-            sb.append(String.format("| %-12s |", method));
+        for (Method method : shown) {
+            sb.append(String.format("| %-12s |", method.id()));
             for (int m : ms) {
-                JsonObject hit = null;
-                for (JsonObject r : records) {
-                    if (r.get("method").getAsString().equals(method) && r.get("measurements").getAsInt() == m) {
-                        hit = r;
-                    }
-                }
+                CompareResult hit = byKey.get(method.id() + "@" + m);
                 sb.append(hit == null ? String.format(" %-15s |", "-") : String.format(Locale.ROOT, " %.3f ± %.3f   |",
-                        hit.get("l2_mean").getAsDouble(), hit.get("l2_stderr").getAsDouble()));
+                        hit.errors().l2Mean(), hit.errors().l2Stderr()));
             }
             sb.append('\n');
         }

@@ -1,6 +1,5 @@
 package org.fewgen.cs;
 
-import com.google.gson.JsonObject;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -31,14 +30,12 @@ public final class CsCharts {
     }
 
     /** Error vs m on a log axis, one line per method, ± one standard error as bars. */
-    public static void errorVsMeasurements(Path file, List<JsonObject> records, String title) throws IOException {
+    public static void errorVsMeasurements(Path file, List<CompareResult> records, String title) throws IOException {
         Map<String, YIntervalSeries> series = new LinkedHashMap<>();
-        for (JsonObject r : records) {
-            String method = r.get("method").getAsString();
-            double mean = r.get("l2_mean").getAsDouble();
-            double se = r.get("l2_stderr").getAsDouble();
-            series.computeIfAbsent(method, YIntervalSeries::new)
-                    .add(r.get("measurements").getAsInt(), mean, mean - se, mean + se);
+        for (CompareResult r : records) {
+            double mean = r.errors().l2Mean();
+            double se = r.errors().l2Stderr();
+            series.computeIfAbsent(r.method().id(), YIntervalSeries::new).add(r.measurements(), mean, mean - se, mean + se);
         }
         YIntervalSeriesCollection ds = new YIntervalSeriesCollection();
         series.values().forEach(ds::addSeries);
@@ -46,7 +43,7 @@ public final class CsCharts {
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         java.util.TreeSet<Integer> ms = new java.util.TreeSet<>();
-        records.forEach(r -> ms.add(r.get("measurements").getAsInt()));
+        records.forEach(r -> ms.add(r.measurements()));
         plot.setDomainAxis(measurementAxis(ms));
         XYErrorRenderer renderer = new XYErrorRenderer();
         renderer.setDefaultLinesVisible(true);

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,8 @@ class CompareTest {
                     new PrintStream(log, true));
             c.run();
             assertThat(c.table()).contains("pca-linear").contains("lasso-dct").contains("m=20");
+            // every method ran in a sub-manager of its own, closed when it finished
+            assertThat(manager.getManagedArrays()).isEmpty();
         }
         JsonArray arr = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonArray();
         assertThat(arr).hasSize(4);
@@ -65,6 +68,25 @@ class CompareTest {
     }
 
     @Test
+    void trainedModelsLiveInTheMethodsOwnScopeAndAreFreedWithIt(@TempDir Path out) throws IOException {
+        CsData small = CsData.loadMnist(TestEnv.data().resolve("mnist")).limit(1000, 100, 40);
+        Compare.Settings s = new Compare.Settings(List.of(5), List.of("pca-mlp", "uae"), settings(out, List.of()).base(),
+                1, 20, 100, 5, 2, 5, false, out, out.resolve("runs"), false, "fewgen cs compare --methods pca-mlp,uae");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Compare c = new Compare(s, small, manager, new PrintStream(OutputStream.nullOutputStream()));
+            c.run();
+            assertThat(c.records()).extracting(r -> r.method().id()).containsExactly("pca-mlp", "uae");
+            CompareResult.Trained uae = (CompareResult.Trained) c.records().get(1).details();
+            assertThat(uae.bestEpoch()).isEqualTo(1);
+            assertThat(uae.run()).endsWith("00001-uae-mnist-m5-linear");
+            assertThat(JsonParser.parseString(Files.readString(Path.of(uae.run(), "config.json"))).getAsJsonObject()
+                    .getAsJsonObject("provenance").get("command_line").getAsString())
+                    .isEqualTo("fewgen cs compare --methods pca-mlp,uae");
+            assertThat(manager.getManagedArrays()).isEmpty();
+        }
+    }
+
+    @Test
     void reportOnlyTrainsNothing(@TempDir Path out) throws IOException {
         UaeConfig base = new UaeConfig("mnist", 1, 0.1f, "linear", new int[0], new int[] {32}, 1, 50, 1e-3f, 0f, 0f,
                 1L, "", 0);
@@ -83,6 +105,10 @@ class CompareTest {
     @Test
     void unknownMethodIsNamed(@TempDir Path out) {
         assertThatThrownBy(() -> new Compare(settings(out, List.of("uae", "omp")), null, null, System.out))
-                .hasMessageContaining("unknown method 'omp'");
+                .isInstanceOf(org.fewgen.util.SettingException.class)
+                .hasMessage("methods omp: unknown method 'omp'; known: " + String.join(", ", Compare.METHODS));
+        assertThat(Compare.METHODS).containsExactly("uae", "uae-unit", "pca-mlp", "pca-linear", "lasso-pixel",
+                "lasso-dct", "csvae");
+        assertThat(Compare.Method.parse("lasso-dct")).isEqualTo(Compare.Method.LASSO_DCT);
     }
 }

@@ -8,6 +8,7 @@ import org.fewgen.nn.FlopCounter;
 import org.fewgen.train.FastGanNetworks;
 import org.fewgen.train.GanTrainer;
 import org.fewgen.train.NetworkFactory;
+import org.fewgen.train.MemoryStats;
 import org.fewgen.train.Phase;
 import org.fewgen.train.TrainConfig;
 
@@ -204,7 +205,7 @@ public final class GanBenchmark {
     public static List<ConfigResult> run(Options o, Device device, NetworkFactory factory, Consumer<String> log,
                                          Consumer<ConfigResult> onResult) {
         List<ConfigResult> results = new ArrayList<>();
-        MemoryProbe memory = new MemoryProbe(device);
+        MemoryStats memory = new MemoryStats(device);
         for (Size size : o.sizes()) {
             for (ConvKind g : o.generators()) {
                 TrainConfig c = TrainConfig.builder().data("random").out("-").resolution(size.resolution())
@@ -227,7 +228,7 @@ public final class GanBenchmark {
     }
 
     private static ConfigResult runOne(TrainConfig c, Options o, Device device, NetworkFactory factory,
-                                       MemoryProbe memory) {
+                                       MemoryStats memory) {
         RandomTrainingData data = new RandomTrainingData(c.resolution(), c.batch(), o.seed());
         // the previous configuration's Java garbage (and the finalizers of its arrays) must not
         // count towards this one

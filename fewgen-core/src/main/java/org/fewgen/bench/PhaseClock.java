@@ -1,6 +1,7 @@
 package org.fewgen.bench;
 
 import ai.djl.ndarray.NDManager;
+import org.fewgen.train.MemoryStats;
 import org.fewgen.train.Phase;
 import org.fewgen.train.PhaseTimer;
 
@@ -16,13 +17,13 @@ import java.util.Map;
 final class PhaseClock implements PhaseTimer {
 
     private final NDManager syncManager;
-    private final MemoryProbe memory;
+    private final MemoryStats memory;
     private final Map<Phase, Long> totalNanos = new EnumMap<>(Phase.class);
     private final Map<Phase, Integer> counts = new EnumMap<>(Phase.class);
     private boolean recording;
     private long last;
 
-    PhaseClock(NDManager syncManager, MemoryProbe memory) {
+    PhaseClock(NDManager syncManager, MemoryStats memory) {
         this.syncManager = syncManager;
         this.memory = memory;
     }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import com.google.gson.JsonObject;
-import org.fewgen.io.AtomicFiles;
 import org.fewgen.io.SafeTensors;
 
 import java.io.IOException;
@@ -59,9 +58,11 @@ public final class UaeRun {
      *
      * @param fixedEncoder (m, n) matrix for a fixed linear encoder, or null to learn it
      * @param manager the manager (and device) the model lives in; the caller closes it
+     * @param commandLine recorded in config.json's provenance (may be empty)
      */
     public static Result run(UaeConfig c, CsData data, NDManager manager, Path runsRoot, String prefix,
-                             NDArray fixedEncoder, Path resumeDir, PrintStream log) throws IOException {
+                             NDArray fixedEncoder, Path resumeDir, String commandLine, PrintStream log)
+            throws IOException {
         // a resumed folder is locked before anything else, a new one is made only after the model was built
         org.fewgen.io.RunLock lock = null;
         try {
@@ -81,9 +82,10 @@ public final class UaeRun {
             if (resumeDir != null) {
                 dir = resumeDir;
             } else {
-                dir = RunFolder.create(runsRoot, describe(prefix, c));
+                dir = org.fewgen.train.RunDir.create(runsRoot, describe(prefix, c)).path();
                 lock = org.fewgen.io.RunLock.acquire(dir, m -> warn(log, m));
-                AtomicFiles.writeString(dir.resolve("config.json"), c.toJson());
+                writeConfig(dir, c, org.fewgen.train.Provenance.describe(commandLine, manager.getDevice(),
+                        data.fingerprint()));
             }
             return train(c, data, model, dir, prefix, resumeDir != null, log);
         } finally {
@@ -91,6 +93,16 @@ public final class UaeRun {
                 lock.close();
             }
         }
+    }
+
+    /**
+     * config.json: the settings {@link UaeConfig#fromJson} reads back, plus the provenance block
+     * GAN runs carry too (the reader ignores it, the dashboard shows it).
+     */
+    static void writeConfig(Path dir, UaeConfig c, JsonObject provenance) throws IOException {
+        JsonObject o = com.google.gson.JsonParser.parseString(c.toJson()).getAsJsonObject();
+        o.add("provenance", provenance);
+        UaeTrainer.writeJson(dir.resolve(org.fewgen.train.RunDir.CONFIG), o);
     }
 
     private static void warn(PrintStream log, String message) {

@@ -18,10 +18,8 @@ import org.fewgen.optim.Adam;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +110,9 @@ public final class UaeTrainer {
         }
         long start = System.nanoTime();
         int epochsRun = 0;
-        try (NDManager dataManager = manager.newSubManager(device)) {
+        try (NDManager dataManager = manager.newSubManager(device);
+             org.fewgen.train.MetricsLog metrics = runDir == null ? null
+                     : new org.fewgen.train.MetricsLog(runDir.resolve(org.fewgen.train.RunDir.METRICS))) {
             NDArray train = dataManager.create(java.util.Arrays.copyOf(data.train(), count * n), new Shape(count, n));
             NDArray lossSum = dataManager.zeros(new Shape());
             for (int epoch = epochsDone + 1; epoch <= config.epochs(); epoch++) {
@@ -179,8 +179,7 @@ public final class UaeTrainer {
                             trainLoss, valid, improved ? " *" : "", seconds);
                 }
                 if (runDir != null) {
-                    Files.writeString(runDir.resolve("metrics.jsonl"), line + "\n", StandardCharsets.UTF_8,
-                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    metrics.write(line);
                     if (improved) {
                         SafeTensors.write(runDir.resolve("best.safetensors"), model.stateDict(),
                                 Map.of("epoch", Integer.toString(epoch), "valid_l2", Double.toString(valid)));
@@ -326,7 +325,7 @@ public final class UaeTrainer {
         List<float[]> rows = new ArrayList<>();
         rows.add(x);
         rows.add(xHat);
-        CsImages.writePng(file, CsImages.grid(rows, data.side(), k, 2));
+        org.fewgen.train.ImageGrid.writePng(file, org.fewgen.train.ImageGrid.grayRows(rows, data.side(), k, 2));
     }
 
     static void writeJson(Path file, JsonObject o) throws IOException {

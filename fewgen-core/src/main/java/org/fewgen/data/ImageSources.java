@@ -1,5 +1,6 @@
 package org.fewgen.data;
 
+import org.fewgen.util.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -50,20 +50,15 @@ public final class ImageSources {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageSources.class);
 
-    /** Receives loading progress; may be called from several threads, with {@code done} increasing. */
-    @FunctionalInterface
-    public interface Progress {
-        void update(int done, int total);
-    }
 
     /**
      * How to load.
      *
      * @param cacheDir where decoded sets are cached; null disables the cache
      * @param limit at most this many images (the first ones in order); 0 = all
-     * @param progress called as files are decoded; null for none
+     * @param progress shows the decoding (not a cache hit); null for none
      */
-    public record LoadConfig(Path cacheDir, int limit, Progress progress) {
+    public record LoadConfig(Path cacheDir, int limit, Progress.Factory progress) {
 
         public LoadConfig {
             if (limit < 0) {
@@ -84,7 +79,7 @@ public final class ImageSources {
             return new LoadConfig(cacheDir, n, progress);
         }
 
-        public LoadConfig withProgress(Progress p) {
+        public LoadConfig withProgress(Progress.Factory p) {
             return new LoadConfig(cacheDir, limit, p);
         }
     }
@@ -116,7 +111,8 @@ public final class ImageSources {
     }
 
     /** Loads with the given cache folder (null: no cache) and progress callback (null: none). */
-    public static ImageSet load(String source, int resolution, Transform transform, Path cacheDir, Progress progress) {
+    public static ImageSet load(String source, int resolution, Transform transform, Path cacheDir,
+                                Progress.Factory progress) {
         return load(source, resolution, transform, new LoadConfig(cacheDir, 0, progress));
     }
 
@@ -395,8 +391,12 @@ public final class ImageSources {
         return false;
     }
 
+    private static Progress start(Progress.Factory progress, String label, int n) {
+        return (progress == null ? Progress.NONE : progress).start("decoding " + label, n);
+    }
+
     private static ImageSet decodeEntries(String label, List<Entry> all, int resolution, Transform t, int limit,
-                                          Progress progress) {
+                                          Progress.Factory progress) {
         List<Entry> images = all.stream().filter(e -> e.bytes != null).collect(Collectors.toList());
         int ignored = all.size() - images.size();
         if (limit > 0 && images.size() > limit) {
@@ -405,23 +405,22 @@ public final class ImageSources {
         int n = images.size();
         byte[][] decoded = new byte[n][];
         String[] failures = new String[n];
-        AtomicInteger done = new AtomicInteger();
         List<Entry> work = images;
-        IntStream.range(0, n).parallel().forEach(i -> {
-            Entry e = work.get(i);
-            try {
-                decoded[i] = ImageDecoding.decode(e.name, e.bytes.get(), resolution, t);
-                DECODED_FILES.incrementAndGet();
-            } catch (ImageDecoding.UndecodableException | IOException ex) {
-                failures[i] = e.name + " (" + ex.getMessage() + ")";
-            } catch (RuntimeException | OutOfMemoryError ex) {
-                failures[i] = e.name + " (" + ex.getClass().getSimpleName()
-                        + (ex.getMessage() == null ? "" : ": " + ex.getMessage()) + ")";
-            }
-            if (progress != null) {
-                progress.update(done.incrementAndGet(), n);
-            }
-        });
+        try (Progress bar = start(progress, label, n)) {
+            IntStream.range(0, n).parallel().forEach(i -> {
+                Entry e = work.get(i);
+                try {
+                    decoded[i] = ImageDecoding.decode(e.name, e.bytes.get(), resolution, t);
+                    DECODED_FILES.incrementAndGet();
+                } catch (ImageDecoding.UndecodableException | IOException ex) {
+                    failures[i] = e.name + " (" + ex.getMessage() + ")";
+                } catch (RuntimeException | OutOfMemoryError ex) {
+                    failures[i] = e.name + " (" + ex.getClass().getSimpleName()
+                            + (ex.getMessage() == null ? "" : ": " + ex.getMessage()) + ")";
+                }
+                bar.advance(1);
+            });
+        }
         List<String> skipped = new ArrayList<>();
         List<byte[]> ok = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -466,7 +465,7 @@ public final class ImageSources {
     }
 
     private static ImageSet decodeIdx(String label, Path file, int resolution, Transform t, int limit,
-                                      Progress progress) throws IOException {
+                                      Progress.Factory progress) throws IOException {
         Idx.UByteArray arr = Idx.read(file);
         int[] d = arr.dims();
         int channels;
@@ -496,26 +495,25 @@ public final class ImageSources {
         byte[] pixels = new byte[(int) total];
         byte[] data = arr.data();
         int item = arr.itemSize();
-        AtomicInteger done = new AtomicInteger();
-        IntStream.range(0, n).parallel().forEach(i -> {
-            int[] rgb = new int[h * w];
-            int base = i * item;
-            for (int p = 0; p < h * w; p++) {
-                if (channels == 1) {
-                    int v = data[base + p] & 0xff;
-                    rgb[p] = v << 16 | v << 8 | v;
-                } else {
-                    int o = base + 3 * p;
-                    rgb[p] = (data[o] & 0xff) << 16 | (data[o + 1] & 0xff) << 8 | (data[o + 2] & 0xff);
+        try (Progress bar = start(progress, label, n)) {
+            IntStream.range(0, n).parallel().forEach(i -> {
+                int[] rgb = new int[h * w];
+                int base = i * item;
+                for (int p = 0; p < h * w; p++) {
+                    if (channels == 1) {
+                        int v = data[base + p] & 0xff;
+                        rgb[p] = v << 16 | v << 8 | v;
+                    } else {
+                        int o = base + 3 * p;
+                        rgb[p] = (data[o] & 0xff) << 16 | (data[o + 1] & 0xff) << 8 | (data[o + 2] & 0xff);
+                    }
                 }
-            }
-            byte[] img = Resampling.squareResize(rgb, w, h, resolution, t);
-            System.arraycopy(img, 0, pixels, i * per, per);
-            DECODED_FILES.incrementAndGet();
-            if (progress != null) {
-                progress.update(done.incrementAndGet(), n);
-            }
-        });
+                byte[] img = Resampling.squareResize(rgb, w, h, resolution, t);
+                System.arraycopy(img, 0, pixels, i * per, per);
+                DECODED_FILES.incrementAndGet();
+                bar.advance(1);
+            });
+        }
         LOG.info("{}: {} IDX images of {}x{} as {}x{}", label, n, h, w, resolution, resolution);
         return new ImageSet(label, resolution, pixels, List.of(), null);
     }

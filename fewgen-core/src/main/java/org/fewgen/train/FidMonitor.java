@@ -9,7 +9,7 @@ import org.fewgen.data.ImageSet;
 import org.fewgen.metrics.DatasetStats;
 import org.fewgen.metrics.FidEvaluator;
 import org.fewgen.metrics.InceptionWeights;
-import org.fewgen.metrics.Progress;
+import org.fewgen.util.Progress;
 
 import java.io.IOException;
 import java.io.PrintStream;

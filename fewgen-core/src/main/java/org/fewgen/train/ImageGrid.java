@@ -8,7 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Turns planar float images in [-1, 1] into RGB images, grids and PNG files. */
+/**
+ * Turns images into grids and PNG files: planar RGB floats in [-1, 1] (GAN samples) and
+ * grayscale floats in [0, 1] (UAE reconstructions, one row per image set).
+ */
 public final class ImageGrid {
 
     private ImageGrid() {
@@ -62,6 +65,37 @@ public final class ImageGrid {
             g.dispose();
         }
         return out;
+    }
+
+    /**
+     * Grayscale images laid out one row per image set (originals, then each method's
+     * reconstructions), on a blue background with a 2-pixel gap.
+     *
+     * @param rows each row holds {@code count} images of {@code side·side} pixels in [0, 1]
+     * @param scale pixels per image pixel
+     */
+    public static BufferedImage grayRows(java.util.List<float[]> rows, int side, int count, int scale) {
+        int gap = 2;
+        int cell = side * scale + gap;
+        BufferedImage img = new BufferedImage(count * cell + gap, rows.size() * cell + gap, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                img.setRGB(x, y, 0x3060a0);
+            }
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            float[] data = rows.get(r);
+            for (int i = 0; i < count; i++) {
+                for (int py = 0; py < side * scale; py++) {
+                    for (int px = 0; px < side * scale; px++) {
+                        float v = data[i * side * side + (py / scale) * side + px / scale];
+                        int g = Math.max(0, Math.min(255, Math.round(v * 255)));
+                        img.setRGB(gap + i * cell + px, gap + r * cell + py, (g << 16) | (g << 8) | g);
+                    }
+                }
+            }
+        }
+        return img;
     }
 
     /** A square-ish column count for {@code count} images (8 for 64). */

@@ -37,12 +37,19 @@ public final class RunDir {
         return new RunDir(dir);
     }
 
-    /** Creates the next numbered folder under {@code root}; safe against a concurrent run doing the same. */
+    /**
+     * Creates the next numbered folder under {@code root} ({@code 00003-uae-mnist-m25-linear});
+     * safe against a concurrent run doing the same. Callers check their settings first, so that a
+     * run that cannot start leaves no folder behind.
+     *
+     * @param description a short readable label; characters unsafe in a file name become {@code _}
+     */
     public static RunDir create(Path root, String description) throws IOException {
         Files.createDirectories(root);
+        String safe = description.replaceAll("[^A-Za-z0-9._-]+", "_");
         for (int attempt = 0; attempt < 100; attempt++) {
             int next = nextNumber(root);
-            Path dir = root.resolve(String.format(Locale.ROOT, "%05d-%s", next, description));
+            Path dir = root.resolve(String.format(Locale.ROOT, "%05d-%s", next, safe));
             try {
                 Files.createDirectory(dir);
                 return new RunDir(dir);

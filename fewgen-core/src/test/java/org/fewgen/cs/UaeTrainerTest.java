@@ -41,6 +41,37 @@ class UaeTrainerTest {
     }
 
     @Test
+    void aRunFolderHasAReadableNameAndConfigWithProvenance(@TempDir Path tmp) throws IOException {
+        UaeConfig c = config(1);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Path dir = UaeRun.run(c, small, manager, tmp, "uae", null, null, "fewgen cs train -m 10", null).runDir();
+            assertThat(dir.getFileName().toString()).isEqualTo("00000-uae-mnist-m10-linear");
+            String json = Files.readString(dir.resolve("config.json"));
+            assertThat(UaeConfig.fromJson(json, "config.json")).isEqualTo(c);
+            com.google.gson.JsonObject prov = com.google.gson.JsonParser.parseString(json).getAsJsonObject()
+                    .getAsJsonObject("provenance");
+            assertThat(prov.get("command_line").getAsString()).isEqualTo("fewgen cs train -m 10");
+            assertThat(prov.get("device").getAsString()).isEqualTo(manager.getDevice().toString());
+            assertThat(prov.has("java") && prov.has("fewgen") && prov.has("cpus")).isTrue();
+            assertThat(prov.get("data_fingerprint").getAsString()).isEqualTo(small.fingerprint()).hasSize(64);
+            assertThat(org.fewgen.train.MetricsLog.read(dir.resolve("metrics.jsonl"))).hasSize(1);
+        }
+    }
+
+    @Test
+    void theDataFingerprintFollowsTheContentNotTheName() {
+        CsData renamed = new CsData("other", small.side(), small.train(), small.trainLabels(), small.valid(),
+                small.validLabels(), small.test(), small.testLabels());
+        assertThat(renamed.fingerprint()).isEqualTo(small.fingerprint());
+        float[] test = small.test().clone();
+        test[test.length - 1] += 0.5f;
+        CsData changed = new CsData(small.name(), small.side(), small.train(), small.trainLabels(), small.valid(),
+                small.validLabels(), test, small.testLabels());
+        assertThat(changed.fingerprint()).isNotEqualTo(small.fingerprint());
+        assertThat(small.limit(999, 300, 200).fingerprint()).isNotEqualTo(small.fingerprint());
+    }
+
+    @Test
     void aShortRunLowersTheValidationError() throws IOException {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             UaeConfig c = config(3);
@@ -86,6 +117,8 @@ class UaeTrainerTest {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             UaeConfig two = config(2);
             UncertaintyAutoencoder model = UaeRun.build(manager, two, 784, null);
+            // a kill in the middle of a metrics write leaves a torn line; the resumed run cuts it off
+            Files.writeString(runB.resolve("metrics.jsonl"), "{\"epoch\":2,\"tra", java.nio.file.StandardOpenOption.APPEND);
             UaeTrainer resumed = new UaeTrainer(two, small, model, runB, null);
             resumed.resume(runB.resolve("checkpoint.safetensors"));
             assertThat(resumed.epochsDone()).isEqualTo(1);
@@ -96,7 +129,8 @@ class UaeTrainerTest {
             for (int i = 0; i < straight.length; i++) {
                 assertThat(continued[i]).isCloseTo(straight[i], org.assertj.core.data.Offset.offset(1e-5f));
             }
-            assertThat(Files.readAllLines(runB.resolve("metrics.jsonl"))).hasSize(2);
+            assertThat(org.fewgen.train.MetricsLog.read(runB.resolve("metrics.jsonl")))
+                    .extracting(o -> o.get("epoch").getAsInt()).containsExactly(1, 2);
         }
     }
 

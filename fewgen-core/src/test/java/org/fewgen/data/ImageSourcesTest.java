@@ -324,6 +324,38 @@ class ImageSourcesTest {
     }
 
     @Test
+    void decodingReportsEachImageOnceThroughTheOneProgressType() {
+        Path data = TestEnv.data();
+        List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicLong advanced = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+        org.fewgen.util.Progress.Factory counting = (task, total) -> {
+            opened.add(task + " " + total);
+            return new org.fewgen.util.Progress() {
+                @Override
+                public void advance(long n) {
+                    advanced.addAndGet(n);
+                }
+
+                @Override
+                public void close() {
+                    closed.incrementAndGet();
+                }
+            };
+        };
+        // files decoded in parallel, and IDX images
+        ImageSources.load(data.resolve("openmoji/animals-nature/animal-mammal").toString(), 32, Transform.CENTER_CROP,
+                new ImageSources.LoadConfig(null, 5, counting));
+        ImageSources.load(ImageSources.resolve("mnist:7", data.toString()).path().toString(), 28,
+                Transform.CENTER_CROP, new ImageSources.LoadConfig(null, 7, counting));
+        assertThat(opened).hasSize(2);
+        assertThat(opened.get(0)).startsWith("decoding ").endsWith(" 5");
+        assertThat(opened.get(1)).startsWith("decoding ").endsWith(" 7");
+        assertThat(advanced.get()).isEqualTo(12);
+        assertThat(closed.get()).isEqualTo(2);
+    }
+
+    @Test
     void mnistByNameReadsTheFirstImages() {
         Path data = TestEnv.data();
         ImageSources.SourceSpec spec = ImageSources.resolve("mnist:4", data.toString());

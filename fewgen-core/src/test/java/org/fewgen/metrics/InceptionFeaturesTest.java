@@ -1,5 +1,6 @@
 package org.fewgen.metrics;
 
+import org.fewgen.util.Progress;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

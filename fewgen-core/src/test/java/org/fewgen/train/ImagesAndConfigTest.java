@@ -42,6 +42,25 @@ class ImagesAndConfigTest {
         assertThat(ImageGrid.toByte(7f)).isEqualTo(255);
     }
 
+    @Test
+    void grayRowsPutOneImageSetPerRowScaledOnABackground() {
+        // two sets of two 2x2 images: set 0 black then white, set 1 a clamped ramp
+        float[] first = {0, 0, 0, 0, 1, 1, 1, 1};
+        float[] second = {-0.5f, 0.5f, 1.5f, 0.25f, 0, 0, 0, 0};
+        BufferedImage g = ImageGrid.grayRows(java.util.List.of(first, second), 2, 2, 3);
+        // 2 images of 2*3 pixels plus 2-pixel gaps: 2 + 2*(6+2) wide, the same high for 2 rows
+        assertThat(g.getWidth()).isEqualTo(18);
+        assertThat(g.getHeight()).isEqualTo(18);
+        assertThat(g.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0x3060a0);
+        assertThat(g.getRGB(2, 2) & 0xFFFFFF).isEqualTo(0x000000);
+        assertThat(g.getRGB(10, 7) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+        // row 1 starts at y = 2 + 8; pixel (1,0) of its first image covers x 5..7
+        assertThat(g.getRGB(2, 10) & 0xFFFFFF).isEqualTo(0x000000);
+        assertThat(g.getRGB(5, 10) & 0xFFFFFF).isEqualTo(0x808080);
+        assertThat(g.getRGB(2, 13) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+        assertThat(g.getRGB(7, 15) & 0xFFFFFF).isEqualTo(0x404040);
+    }
+
     private static void fill(float[] px, int i, int r, float red, float green, float blue) {
         int plane = r * r;
         for (int k = 0; k < plane; k++) {

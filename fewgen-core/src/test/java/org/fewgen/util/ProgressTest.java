@@ -1,4 +1,4 @@
-package org.fewgen.metrics;
+package org.fewgen.util;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,12 @@
-package org.fewgen.metrics;
-
-import org.fewgen.util.ConsoleBars;
+package org.fewgen.util;
 
 import java.io.PrintStream;
 
 /**
- * Progress of a long embedding run: an ASCII progress bar on a console, or a plain line every
- * 10% (and at the end) when output goes to a file or CI log, so logs stay readable.
+ * Progress of a long count of images (embedding for FID, decoding a data set): a bar on a
+ * terminal, or a plain line every 10% when output goes to a file or CI log, so logs stay
+ * readable. {@link #advance} may be called from several threads. Training reports its own way
+ * ({@link org.fewgen.train.Progress}: kimg, losses, messages).
  */
 public interface Progress extends AutoCloseable {
 
@@ -15,7 +15,7 @@ public interface Progress extends AutoCloseable {
         Progress start(String task, long total);
     }
 
-    /** Shows nothing (tests, and the trainer, which logs its own lines). */
+    /** Shows nothing (tests, library callers, and the trainer, which logs its own lines). */
     Factory NONE = (task, total) -> new Progress() {
         @Override
         public void advance(long n) {
@@ -38,7 +38,7 @@ public interface Progress extends AutoCloseable {
                 private long done;
 
                 @Override
-                public void advance(long n) {
+                public synchronized void advance(long n) {
                     done += n;
                     bar.stepTo(done);
                 }
@@ -73,7 +73,7 @@ public interface Progress extends AutoCloseable {
         }
 
         @Override
-        public void advance(long n) {
+        public synchronized void advance(long n) {
             done += n;
             int decile = (int) Math.min(10, done * 10 / total);
             if (decile > lastDecile) {
