@@ -65,3 +65,20 @@ for seed in $SEEDS; do
 done
 mv "$csv.tmp" "$csv"
 cat "$csv"
+
+# FID vs kimg as a PNG when matplotlib is there (apt-get install python3-matplotlib)
+/usr/bin/python3 - "$csv" "$out/curves.png" <<'PY' || echo "no plot: install python3-matplotlib for $out/curves.png"
+import csv, sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+rows = list(csv.DictReader(open(sys.argv[1])))
+fig, ax = plt.subplots(figsize=(7, 4.5))
+for side, style in (("fewgen", "-o"), ("official", "--s")):
+    for seed in sorted({r["seed"] for r in rows}):
+        pts = sorted((float(r["kimg"]), float(r["fid"])) for r in rows if r["side"] == side and r["seed"] == seed)
+        if pts:
+            ax.plot(*zip(*pts), style, label=f"{side} seed {seed}")
+ax.set_xlabel("kimg"); ax.set_ylabel("FID (offline nsfwjs Inception)"); ax.legend(); ax.grid(alpha=0.3)
+fig.tight_layout(); fig.savefig(sys.argv[2], dpi=120)
+PY
