@@ -56,6 +56,9 @@ public final class BenchSoakCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs", description = "folder for the run folder (default: ${DEFAULT-VALUE})")
     String out;
 
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "seed of the run (default: ${DEFAULT-VALUE})")
+    long seed;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
     String device;
 
@@ -64,14 +67,22 @@ public final class BenchSoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (steps < 10 || every < 1 || every > steps || !(warmup >= 0 && warmup < 1) || !(tolerance > 0)) {
-            throw new IllegalArgumentException("--steps must be at least 10, --every from 1 to --steps, --warmup in"
-                    + " [0, 1) and --tolerance positive");
+        if (steps < 10) {
+            throw new IllegalArgumentException("--steps " + steps + ": must be at least 10");
+        }
+        if (every < 1 || every > steps) {
+            throw new IllegalArgumentException("--every " + every + ": must be from 1 to --steps (" + steps + ")");
+        }
+        if (!(warmup >= 0 && warmup < 1)) {
+            throw new IllegalArgumentException("--warmup " + warmup + ": must be in [0, 1)");
+        }
+        if (!(tolerance > 0)) {
+            throw new IllegalArgumentException("--tolerance " + tolerance + ": must be positive");
         }
         int batch = 2;
         TrainConfig config = TrainConfig.builder().data("builtin:shapes").out(out).resolution(64).generator(ConvKind.DSC)
                 .dConv(ConvKind.DSC).dInput(128).ngf(8).batch(batch).kimg(steps * batch / 1000.0).snapKimg(1e9)
-                .logEvery(every).seed(0).device(device).build();
+                .logEvery(every).seed(seed).device(device).build();
         OutputFolders.require("--out", Path.of(out));
         TrainingRun.Result r;
         try (GracefulStop stop = GracefulStop.install(System.err)) {

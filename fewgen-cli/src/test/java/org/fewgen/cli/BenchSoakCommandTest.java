@@ -67,4 +67,19 @@ class BenchSoakCommandTest {
         assertThat(run.resolve("soak.png")).isNotEmptyFile();
         assertThat(out.toString()).contains("flat: after warm-up");
     }
+
+    @Test
+    void badSettingsAreOneLineErrorsNamingTheOption(@TempDir Path tmp) {
+        for (String[] bad : new String[][] {{"--steps", "5", "--steps 5: must be at least 10"},
+                {"--every", "0", "--every 0: must be from 1 to --steps (10000)"},
+                {"--warmup", "1", "--warmup 1.0: must be in [0, 1)"},
+                {"--tolerance", "0", "--tolerance 0.0: must be positive"}}) {
+            picocli.CommandLine cl = FewgenCommand.commandLine();
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err));
+            int code = cl.execute("bench", "soak", bad[0], bad[1], "--out", tmp.toString(), "--device", "cpu");
+            assertThat(code).isEqualTo(2);
+            assertThat(err.toString().trim()).isEqualTo("fewgen: error: " + bad[2]);
+        }
+    }
 }
