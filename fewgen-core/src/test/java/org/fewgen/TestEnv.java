@@ -173,6 +173,9 @@ public final class TestEnv {
             Path tarball = OPENMOJI.fetch(NpmPackage.defaultCacheRoot(), System.err::println);
             Path parent = Files.createDirectories(dir.getParent());
             Path tmp = Files.createTempDirectory(parent, ".openmoji-");
+            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
             try {
                 NpmPackage.read(tarball, p -> (p.startsWith("src/") && p.endsWith(".svg")) || p.equals("LICENSE.txt"),
                         (p, bytes) -> {

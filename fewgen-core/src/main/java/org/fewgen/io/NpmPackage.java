@@ -110,6 +110,10 @@ public record NpmPackage(String name, String version, String sha256) {
                 throw new IOException("npm package " + id() + " from " + url + " has sha256 " + got
                         + ", expected " + sha256 + "; refused");
             }
+            // temp files are created private (0600); a cache entry is an ordinary shareable file
+            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return target;
         } finally {
