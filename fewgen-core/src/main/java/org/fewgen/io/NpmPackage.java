@@ -90,8 +90,9 @@ public record NpmPackage(String name, String version, String sha256) {
         log.accept("downloading " + id() + " from " + url);
         Path tmp = Files.createTempFile(target.getParent(), "." + fileName() + ".", ".part");
         try {
+            // the JVM's proxy settings (https.proxyHost, ...) apply, as they would for Maven's own downloads
             HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                    .connectTimeout(Duration.ofSeconds(30)).build();
+                    .proxy(java.net.ProxySelector.getDefault()).connectTimeout(Duration.ofSeconds(30)).build();
             HttpResponse<Path> response;
             try {
                 response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(10)).GET().build(),
