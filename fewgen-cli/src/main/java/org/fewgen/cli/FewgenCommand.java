@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
                 "Faster Projected GAN (few-shot image generation) and",
                 "Uncertainty Autoencoders (learned compressed sensing)."},
         subcommands = {DemoCommand.class, GanCommand.class, CsCommand.class, DataCommand.class,
-                MetricsCommand.class, BenchCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+                MetricsCommand.class, WeightsCommand.class, BenchCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class FewgenCommand implements Runnable {
 
     @CommandLine.Spec

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeviceOptionTest {
 
     /** Leaf commands that never create a tensor: they have no device to choose. */
-    private static final Set<String> NOT_COMPUTING = Set.of("fewgen serve", "fewgen data prepare", "fewgen gan export");
+    private static final Set<String> NOT_COMPUTING = Set.of("fewgen serve", "fewgen data prepare", "fewgen gan export",
+            "fewgen weights import");
 
     private static String[] run(String... args) {
         CommandLine cl = FewgenCommand.commandLine();

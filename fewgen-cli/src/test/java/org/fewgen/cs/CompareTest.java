@@ -29,7 +29,7 @@ class CompareTest {
 
     @Test
     void writesRecordsTablesAndPicturesAndKeepsThemOnARerun(@TempDir Path out) throws IOException {
-        CsData small = CsData.loadMnist(TestEnv.data().resolve("mnist")).limit(2000, 100, 40);
+        CsData small = CsData.loadMnist(TestEnv.mnist()).limit(2000, 100, 40);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             Compare c = new Compare(settings(out, List.of("pca-linear", "lasso-dct")), small, manager,

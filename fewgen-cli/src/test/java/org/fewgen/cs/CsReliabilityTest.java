@@ -84,7 +84,7 @@ class CsReliabilityTest {
                 "", 0);
         Compare.Settings s = new Compare.Settings(List.of(5), List.of("pca-linear"), base, 1, 20, 100, 5, 2, 5, false,
                 tmp, tmp.resolve("runs"), false);
-        CsData small = CsData.loadMnist(TestEnv.data().resolve("mnist")).limit(200, 20, 20);
+        CsData small = CsData.loadMnist(TestEnv.mnist()).limit(200, 20, 20);
         try (GracefulStop stop = GracefulStop.install(System.err); NDManager manager = NDManager.newBaseManager("PyTorch")) {
             sun.misc.Signal.raise(new sun.misc.Signal("TERM")); // handled by the stop handler, not the JVM's default
             long deadline = System.nanoTime() + 10_000_000_000L;
@@ -109,7 +109,7 @@ class CsReliabilityTest {
 
     @Test
     void aStopRequestWritesACheckpointInTheEpochAndResumeFinishesTheRun() throws IOException {
-        CsData small = CsData.loadMnist(TestEnv.data().resolve("mnist")).limit(1000, 100, 50);
+        CsData small = CsData.loadMnist(TestEnv.mnist()).limit(1000, 100, 50);
         UaeConfig c = new UaeConfig("mnist", 10, 0.1f, "linear", new int[0], new int[] {32}, 2, 50, 1e-3f, 0f, 0f, 4L,
                 "", 0);
         Path run = Files.createDirectories(tmp.resolve("run"));

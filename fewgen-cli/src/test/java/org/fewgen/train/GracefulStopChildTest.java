@@ -116,7 +116,7 @@ class GracefulStopChildTest {
     @Test
     void sigintDuringCsTrainWritesACheckpointAndExits130() throws Exception {
         Path runs = tmp.resolve("runs");
-        Process child = start("cs", "train", "--data", TestEnv.data().resolve("mnist").toString(), "--epochs", "200",
+        Process child = start("cs", "train", "--data", TestEnv.mnist().toString(), "--epochs", "200",
                 "--max-train", "2000", "--decoder-hidden", "32", "--runs", runs.toString(), "--device", "cpu");
         Path[] run = new Path[1];
         try {

@@ -123,7 +123,8 @@ public final class InceptionWeights {
         throw new org.fewgen.util.SettingException("inceptionWeights", null, "no Inception v3 weights: name a file or set "
                 + ENV_FILE + "; for published-comparable FIDs convert pytorch-fid's pt_inception-2015-12-05"
                 + " weights to safetensors once as described in docs/metrics.md"
-                + " (or set " + ENV_FOLDER + " to a folder with " + NSFWJS_FILE_NAME + ")");
+                + " (or set " + ENV_FOLDER + " to a folder with " + NSFWJS_FILE_NAME
+                + ", which `fewgen weights import nsfwjs` writes)");
     }
 
     /**

@@ -9,7 +9,6 @@ import org.fewgen.TestEnv;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
@@ -26,7 +25,7 @@ final class ReferenceOutputs {
     private final JsonObject tol;
 
     ReferenceOutputs() throws IOException {
-        root = new Gson().fromJson(Files.readString(TestEnv.weights().resolve("reference_outputs.json")),
+        root = new Gson().fromJson(TestEnv.referenceOutputs(),
                 JsonObject.class);
         tol = root.getAsJsonObject("tolerance_values");
     }

@@ -20,7 +20,7 @@ class TransferAndClassifyTest {
 
     @Test
     void aTransferredEncoderStaysFixedWhileTheDecoderLearns(@TempDir Path tmp) throws IOException {
-        CsData small = CsData.loadMnist(TestEnv.data().resolve("mnist")).limit(500, 200, 50);
+        CsData small = CsData.loadMnist(TestEnv.mnist()).limit(500, 200, 50);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             NDArray w = manager.randomNormal(0f, 0.05f, new Shape(6, 784), ai.djl.ndarray.types.DataType.FLOAT32);
             w.setName("encoder.weight");

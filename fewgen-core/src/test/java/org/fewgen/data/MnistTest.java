@@ -17,7 +17,7 @@ class MnistTest {
 
     @Test
     void readsTheFirstTestImagesWithLabels() throws IOException {
-        Mnist.Data test = Mnist.load(TestEnv.data().resolve("mnist"), Mnist.Split.TEST, 5);
+        Mnist.Data test = Mnist.load(TestEnv.mnist(), Mnist.Split.TEST, 5);
         assertThat(test.count()).isEqualTo(5);
         assertThat(test.rows()).isEqualTo(28);
         assertThat(test.cols()).isEqualTo(28);

@@ -12,7 +12,6 @@ import org.fewgen.TestEnv;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +26,7 @@ class InceptionFeaturesReferenceTest {
     @Test
     void nsfwjsPool3MatchesTheOriginalModel() throws Exception {
         Path weights = TestEnv.weights();
-        JsonObject ref = JsonParser.parseString(Files.readString(weights.resolve("reference_outputs.json"))).getAsJsonObject();
+        JsonObject ref = JsonParser.parseString(TestEnv.referenceOutputs()).getAsJsonObject();
         JsonObject pool = ref.getAsJsonObject("inception_v3").getAsJsonObject("results")
                 .getAsJsonObject("gradient").getAsJsonObject("global_pool");
         JsonArray values = pool.getAsJsonArray("values");

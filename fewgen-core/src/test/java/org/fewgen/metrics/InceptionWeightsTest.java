@@ -93,6 +93,6 @@ class InceptionWeightsTest {
                 .hasMessageStartingWith("inceptionWeights ").hasMessageEndingWith("missing.safetensors: no such file");
         assertThatThrownBy(() -> InceptionWeights.resolve(null, null, tmp.toString()))
                 .hasMessageContaining("no Inception v3 weights").hasMessageContaining("pt_inception-2015-12-05")
-                .hasMessageContaining("docs/metrics.md");
+                .hasMessageContaining("docs/metrics.md").hasMessageContaining("fewgen weights import nsfwjs");
     }
 }

@@ -4,10 +4,13 @@ import org.fewgen.FastGan;
 import org.fewgen.Fid;
 import org.fewgen.GanGenerator;
 import org.fewgen.Uae;
+import org.fewgen.backbone.NsfwjsImport;
 import org.fewgen.cs.UaeConfig;
 import org.fewgen.gan.ConvKind;
+import org.fewgen.io.NpmPackage;
 import org.fewgen.train.TrainConfig;
 import org.fewgen.util.SettingException;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +32,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * dependency on fewgen-cli): train and generate, measure and recover, FID of two folders.
  */
 class LibraryUseTest {
+
+    /**
+     * The nsfwjs Inception that {@code Fid.between} uses by default, in {@code $FEWGEN_WEIGHTS}
+     * (../shared/weights in CI; the cache folder that this module's pom names otherwise), imported
+     * from the npm package when it is not there yet.
+     */
+    @BeforeAll
+    static void inceptionWeights() throws IOException {
+        String dir = System.getenv("FEWGEN_WEIGHTS");
+        assertThat(dir).as("FEWGEN_WEIGHTS (set by the pom when unset)").isNotBlank();
+        Path folder = Path.of(dir);
+        if (!Files.isRegularFile(folder.resolve(NsfwjsImport.INCEPTION_FILE))) {
+            NsfwjsImport.ensure(NsfwjsImport.Model.INCEPTION_V3, folder, NpmPackage.defaultCacheRoot(), System.err::println);
+        }
+    }
 
     private static TrainConfig tinyGan(Path out) {
         return TrainConfig.builder().data("builtin:shapes").out(out.toString()).resolution(64)
