@@ -3,14 +3,11 @@ package org.fewgen.bench;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.fewgen.cli.FewgenCommand;
+import org.fewgen.cli.CommandRun;
 import org.fewgen.train.Phase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -19,23 +16,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class BenchGanCommandTest {
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        CommandLine cl = FewgenCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
     void contendTimesAgainUnderItsOwnCompetingLoadAndStopsIt() {
         long before = ProcessHandle.current().children().count();
-        Result r = run("bench", "gan", "--sizes", "64x2", "--generator", "dsc", "--ngf", "8", "--steps", "1",
+        CommandRun r = run("bench", "gan", "--sizes", "64x2", "--generator", "dsc", "--ngf", "8", "--steps", "1",
                 "--warmup", "0", "--device", "cpu", "--peak-gflops", "100", "--no-flops", "--contend", "1");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("competing load: 1 CPU-bound processes on").contains("GOMP_SPINCOUNT=" + org.fewgen.util.OpenMp.SPIN_COUNT)
@@ -47,7 +35,7 @@ class BenchGanCommandTest {
     @Test
     void oneStepOfATinyConfigurationGivesWellFormedTablesAndJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("out/bench.json");
-        Result r = run("bench", "gan", "--sizes", "64x2", "--generator", "conv,dsc", "--ngf", "8", "--steps", "1",
+        CommandRun r = run("bench", "gan", "--sizes", "64x2", "--generator", "conv,dsc", "--ngf", "8", "--steps", "1",
                 "--warmup", "0", "--device", "cpu", "--peak-gflops", "100", "--json", json.toString());
 
         assertThat(r.code()).as(r.err()).isZero();
@@ -95,7 +83,7 @@ class BenchGanCommandTest {
 
     @Test
     void profileWritesATraceOfOneStepWithTheConvolutions(@TempDir Path dir) throws Exception {
-        Result r = run("bench", "gan", "--sizes", "64x2", "--generator", "dsc", "--ngf", "8", "--steps", "1",
+        CommandRun r = run("bench", "gan", "--sizes", "64x2", "--generator", "dsc", "--ngf", "8", "--steps", "1",
                 "--warmup", "0", "--no-flops", "--device", "cpu", "--peak-gflops", "100", "--d-input", "128",
                 "--profile", dir.resolve("prof").toString());
         assertThat(r.code()).as(r.err()).isZero();
@@ -113,11 +101,11 @@ class BenchGanCommandTest {
 
     @Test
     void badSizeAndGeneratorAreOneLineErrorsNamingTheOption() {
-        Result sizes = run("bench", "gan", "--sizes", "64by8", "--device", "cpu");
+        CommandRun sizes = run("bench", "gan", "--sizes", "64by8", "--device", "cpu");
         assertThat(sizes.code()).isEqualTo(2);
         assertThat(sizes.err().trim()).isEqualTo("fewgen: error: --sizes: '64by8' is not RESxBATCH (e.g. 64x8)");
 
-        Result gen = run("bench", "gan", "--generator", "conv,fancy", "--device", "cpu");
+        CommandRun gen = run("bench", "gan", "--generator", "conv,fancy", "--device", "cpu");
         assertThat(gen.code()).isEqualTo(2);
         assertThat(gen.err().trim()).isEqualTo("fewgen: error: --generator 'fancy': must be conv or dsc");
     }

@@ -7,15 +7,12 @@ import org.fewgen.data.ImageSources;
 import org.fewgen.data.Transform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,17 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class DataPrepareCommandTest {
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        CommandLine cl = FewgenCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     private static Path sourceFolder(Path dir) throws IOException {
@@ -59,7 +47,7 @@ class DataPrepareCommandTest {
         Path src = sourceFolder(dir);
         Path zip = dir.resolve("out/set.zip");
 
-        Result r = run("data", "prepare", src.toString(), "--out", zip.toString(), "--res", "16",
+        CommandRun r = run("data", "prepare", src.toString(), "--out", zip.toString(), "--res", "16",
                 "--transform", "pad", "--mirror", "--no-cache");
 
         assertThat(r.code()).as(r.err()).isZero();
@@ -97,7 +85,7 @@ class DataPrepareCommandTest {
         Path zip = dir.resolve("keep.zip");
         Files.writeString(zip, "earlier output");
 
-        Result missing = run("data", "prepare", dir.resolve("nope").toString(), "--out", zip.toString(), "--res", "16",
+        CommandRun missing = run("data", "prepare", dir.resolve("nope").toString(), "--out", zip.toString(), "--res", "16",
                 "--no-cache");
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).startsWith("fewgen: error: ").contains("nope")
@@ -106,18 +94,18 @@ class DataPrepareCommandTest {
 
         Path empty = Files.createDirectories(dir.resolve("empty"));
         Files.writeString(empty.resolve("x.png"), "broken");
-        Result undecodable = run("data", "prepare", empty.toString(), "--out", zip.toString(), "--res", "16",
+        CommandRun undecodable = run("data", "prepare", empty.toString(), "--out", zip.toString(), "--res", "16",
                 "--no-cache");
         assertThat(undecodable.code()).isEqualTo(2);
         assertThat(undecodable.err()).contains("no decodable images (1 files skipped");
         assertThat(Files.readString(zip)).isEqualTo("earlier output");
 
-        Result badTransform = run("data", "prepare", "builtin:shapes:2", "--out", zip.toString(), "--res", "16",
+        CommandRun badTransform = run("data", "prepare", "builtin:shapes:2", "--out", zip.toString(), "--res", "16",
                 "--transform", "stretch");
         assertThat(badTransform.code()).isNotZero();
         assertThat(badTransform.err()).contains("stretch");
 
-        Result badOut = run("data", "prepare", "builtin:shapes:2", "--out", dir.resolve("x.tar").toString(),
+        CommandRun badOut = run("data", "prepare", "builtin:shapes:2", "--out", dir.resolve("x.tar").toString(),
                 "--res", "16");
         assertThat(badOut.code()).isNotZero();
         assertThat(badOut.err()).contains(".zip or .safetensors");

@@ -3,8 +3,6 @@ package org.fewgen.cli;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,14 +19,8 @@ class DeviceOptionTest {
     private static final Set<String> NOT_COMPUTING = Set.of("fewgen serve", "fewgen data prepare", "fewgen gan export",
             "fewgen weights import");
 
-    private static String[] run(String... args) {
-        CommandLine cl = FewgenCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     private static void leaves(CommandLine cl, List<CommandLine> into) {
@@ -60,11 +52,11 @@ class DeviceOptionTest {
             String[] args = new String[path.length + 1];
             System.arraycopy(path, 0, args, 0, path.length);
             args[path.length] = "--help";
-            String[] r = run(args);
-            assertThat(r[0]).as(name + " --help: " + r[2]).isEqualTo("0");
-            assertThat(r[1]).as(name + " --help").contains("--device");
+            CommandRun r = run(args);
+            assertThat(r.code()).as(name + " --help: " + r.err()).isEqualTo(0);
+            assertThat(r.out()).as(name + " --help").contains("--device");
             // and says that a GPU is chosen by number, as Devices.choose accepts
-            assertThat(r[1]).as(name + " --help").containsPattern("gpu(:N|\\[:N\\])");
+            assertThat(r.out()).as(name + " --help").containsPattern("gpu(:N|\\[:N\\])");
             checked.add(name);
         }
         // the walk reached the commands that lacked --device before, and the others
@@ -76,15 +68,15 @@ class DeviceOptionTest {
     @Test
     void theAddedDeviceOptionsGoThroughTheSharedParser() {
         String expected = "fewgen: error: --device 'tpu': must be auto, cpu, gpu or gpu:N";
-        String[] r = run("gan", "summary", "--res", "64", "--generator", "dsc", "--device", "tpu");
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2].trim()).isEqualTo(expected);
+        CommandRun r = run("gan", "summary", "--res", "64", "--generator", "dsc", "--device", "tpu");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).isEqualTo(expected);
         r = run("cs", "toy", "--steps", "1", "--device", "tpu");
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2].trim()).isEqualTo(expected);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).isEqualTo(expected);
         r = run("cs", "classify", "--run", "no-such-run", "--device", "tpu");
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2].trim()).isEqualTo(expected);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).isEqualTo(expected);
     }
 
     @Test

@@ -5,34 +5,25 @@ import org.fewgen.gan.ConvKind;
 import org.fewgen.gan.FastGanGenerator;
 import org.fewgen.gan.GeneratorConfig;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GanSummaryCommandTest {
 
-    private static String[] run(String... args) {
-        CommandLine cl = FewgenCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
     void printsTheTableAndTheThreeTotals() {
-        String[] r = run("gan", "summary", "--res", "64", "--generator", "dsc", "--d-conv", "dsc", "--ngf", "16");
-        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        CommandRun r = run("gan", "summary", "--res", "64", "--generator", "dsc", "--d-conv", "dsc", "--ngf", "16");
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
         long expectedG;
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             expectedG = new FastGanGenerator(m, new GeneratorConfig(64, 16, 256, ConvKind.DSC)).parameterCount();
         }
-        String out = r[1];
+        String out = r.out();
         assertThat(out).contains("generator parameters: " + expectedG + "\n");
         assertThat(out).containsPattern("discriminator trainable parameters: [1-9][0-9]+\n");
         // the bundled MobileNetV2 up to its 320-channel stage
@@ -45,12 +36,12 @@ class GanSummaryCommandTest {
 
     @Test
     void badOptionsGiveOneLineNamingTheOption() {
-        String[] r = run("gan", "summary", "--res", "64", "--generator", "sep");
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2].trim()).isEqualTo("fewgen: error: --generator 'sep': must be conv or dsc");
+        CommandRun r = run("gan", "summary", "--res", "64", "--generator", "sep");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).isEqualTo("fewgen: error: --generator 'sep': must be conv or dsc");
         r = run("gan", "summary", "--res", "96", "--generator", "conv");
-        assertThat(r[2].trim()).isEqualTo("fewgen: error: --res 96: must be a power of two from 64 to 1024");
+        assertThat(r.err().trim()).isEqualTo("fewgen: error: --res 96: must be a power of two from 64 to 1024");
         r = run("gan", "summary", "--res", "64", "--generator", "conv", "--backbone", "resnet");
-        assertThat(r[2].trim()).startsWith("fewgen: error: --backbone: unknown feature network 'resnet'");
+        assertThat(r.err().trim()).startsWith("fewgen: error: --backbone: unknown feature network 'resnet'");
     }
 }
