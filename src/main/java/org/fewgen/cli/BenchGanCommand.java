@@ -6,6 +6,7 @@ import org.fewgen.bench.GanBenchmark;
 import org.fewgen.bench.GanBenchmark.Size;
 import org.fewgen.bench.BenchReport;
 import org.fewgen.gan.ConvKind;
+import org.fewgen.nn.Precision;
 import org.fewgen.util.Devices;
 import org.fewgen.util.NativeMalloc;
 import picocli.CommandLine;
@@ -44,6 +45,13 @@ public final class BenchGanCommand implements Callable<Integer> {
     @Option(names = "--generator", split = ",", defaultValue = "conv,dsc",
             description = "generator up-block convolutions: conv, dsc or both (default: ${DEFAULT-VALUE})")
     List<String> generators;
+
+    @Option(names = "--precision", split = ",", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
+            description = {"arithmetic of convolutions and matrix products, comma-separated to compare side by side:",
+                    "fp32; bf16 (mixed precision: bf16 compute, fp32 weights, Adam state, batch-norm statistics",
+                    "and losses); auto (bf16 where the CPU reports avx512_bf16/amx_bf16 or the GPU computes",
+                    "bf16, fp32 otherwise). Every configuration runs in each (default: ${DEFAULT-VALUE})"})
+    List<String> precisions;
 
     @Option(names = "--steps", defaultValue = "5", description = "timed steps per configuration (default: ${DEFAULT-VALUE})")
     int steps;
@@ -120,13 +128,25 @@ public final class BenchGanCommand implements Callable<Integer> {
         if (peakGflops != null && !(peakGflops > 0)) {
             throw new IllegalArgumentException("--peak-gflops must be positive, not " + peakGflops);
         }
-        GanBenchmark.Options options = new GanBenchmark.Options(points, kinds, steps, warmup, ngf,
-                convKind(dConv, "--d-conv"), backbone, seed, flops, dInput, profile);
+        List<Precision> requested = new ArrayList<>();
+        for (String p : precisions) {
+            requested.add(Precision.parse(p, "--precision"));
+        }
         Device d = Devices.choose(device); // loads the engine, which the thread setting needs
+        List<Precision> resolved = new ArrayList<>();
+        var out = spec.commandLine().getOut();
+        for (Precision p : requested) {
+            Precision r = p.resolve(d);
+            if (!resolved.contains(r)) {
+                resolved.add(r);
+            }
+            out.println(Precision.describe(p, r, d));
+        }
+        GanBenchmark.Options options = new GanBenchmark.Options(points, kinds, steps, warmup, ngf,
+                convKind(dConv, "--d-conv"), backbone, seed, flops, dInput, profile, resolved);
         // libtorch's own default is the number of physical cores, and DJL only changes it when
         // -Dai.djl.pytorch.num_threads is set; set it explicitly so the report states what ran
         JniUtils.setNumThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-        var out = spec.commandLine().getOut();
         String mallocHint = NativeMalloc.hint(d);
         if (mallocHint != null) {
             out.println(mallocHint);
@@ -186,8 +206,8 @@ public final class BenchGanCommand implements Callable<Integer> {
         for (int i = 0; i < quiet.results().size(); i++) {
             GanBenchmark.ConfigResult q = quiet.results().get(i);
             GanBenchmark.ConfigResult l = loaded.results().get(i);
-            out.printf(Locale.ROOT, "| %dx%d %s | %.1f | %.1f | %.2fx |%n", q.resolution(), q.batch(),
-                    q.generator().name().toLowerCase(Locale.ROOT), q.medianMillis(), l.medianMillis(),
+            out.printf(Locale.ROOT, "| %dx%d %s %s | %.1f | %.1f | %.2fx |%n", q.resolution(), q.batch(),
+                    q.generator().name().toLowerCase(Locale.ROOT), q.precision().label(), q.medianMillis(), l.medianMillis(),
                     l.medianMillis() / q.medianMillis());
         }
     }
