@@ -104,6 +104,18 @@ public final class BenchGanCommand implements Callable<Integer> {
             description = "the machine's peak GFLOP/s for '%% of peak' (default: measured with a large 3×3 convolution)")
     Double peakGflops;
 
+    @Option(names = "--infer",
+            description = {"instead of training steps, time sampling and FID throughput: images/s of the generator",
+                    "(eval mode, no gradients, as gan generate runs the EMA generator) and of the Inception v3",
+                    "embedding FID uses, for every --sizes/--res x --batch point, --generator and --precision;",
+                    "--steps timed batches after --warmup untimed ones"})
+    boolean infer;
+
+    @Option(names = "--inception-weights", paramLabel = "FILE",
+            description = "Inception v3 safetensors for --infer (default: $FEWGEN_INCEPTION_WEIGHTS, else"
+                    + " $FEWGEN_WEIGHTS/inception_v3.nsfwjs.safetensors; without one the embedding rows are skipped)")
+    Path inceptionWeights;
+
     @Option(names = "--contend", paramLabel = "N", defaultValue = "0",
             description = {"then time every configuration again while N CPU-bound processes compete for the cores,",
                     "and print quiet vs loaded ms/step and their ratio (default: 0, off)"})
@@ -155,6 +167,9 @@ public final class BenchGanCommand implements Callable<Integer> {
         if (ompHint != null) {
             out.println(ompHint);
         }
+        if (infer) {
+            return infer(points, kinds, resolved, d, out);
+        }
         BenchReport report = GanBenchmark.measure(options, d, peakGflops, commandLine(), line -> {
             out.println(line);
             out.flush();
@@ -183,6 +198,67 @@ public final class BenchGanCommand implements Callable<Integer> {
         }
         if (contend > 0) {
             contention(options, d, report, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int infer(List<Size> points, List<ConvKind> kinds, List<Precision> resolved, Device d,
+                      java.io.PrintWriter out) throws java.io.IOException {
+        Path weights = null;
+        try {
+            weights = org.fewgen.metrics.InceptionWeights.resolve(inceptionWeights);
+        } catch (IllegalArgumentException e) {
+            if (inceptionWeights != null) {
+                throw e;
+            }
+            out.println("no Inception weights found: the embedding rows are skipped (" + e.getMessage() + ")");
+        }
+        org.fewgen.bench.MachineInfo m = org.fewgen.bench.MachineInfo.describe(d, commandLine());
+        List<org.fewgen.bench.InferBenchmark.Result> results = org.fewgen.bench.InferBenchmark.run(points, kinds,
+                resolved, ngf, steps, warmup, seed, weights, d, line -> {
+                    out.println(line);
+                    out.flush();
+                });
+        out.println();
+        out.println("fewgen bench gan --infer — " + m.date());
+        out.println("command: " + m.commandLine());
+        out.println("machine: " + m.cpuModel() + ", " + m.cores() + " cores; libtorch " + m.torchIntraOpThreads()
+                + " intra-op threads; device " + m.device() + "; " + m.engine());
+        String flags = org.fewgen.bench.MachineInfo.cpuFlags("avx512f", "avx512_bf16", "amx_bf16", "amx_tile",
+                "avx512_fp16");
+        if (!flags.isEmpty()) {
+            out.println("cpu flags: " + flags);
+        }
+        out.println();
+        out.print(org.fewgen.bench.InferBenchmark.table(results));
+        if (json != null) {
+            com.google.gson.JsonObject root = new com.google.gson.JsonObject();
+            root.addProperty("date", m.date());
+            root.addProperty("command_line", m.commandLine());
+            root.addProperty("cpu_model", m.cpuModel());
+            root.addProperty("cpu_flags", flags);
+            root.addProperty("threads", m.torchIntraOpThreads());
+            com.google.gson.JsonArray arr = new com.google.gson.JsonArray();
+            for (org.fewgen.bench.InferBenchmark.Result r : results) {
+                com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+                o.addProperty("network", r.what());
+                o.addProperty("resolution", r.resolution());
+                o.addProperty("batch", r.batch());
+                o.addProperty("precision", r.precision().label());
+                o.addProperty("median_ms", r.medianMillis());
+                o.addProperty("images_per_second", r.imagesPerSecond());
+                com.google.gson.JsonArray ms = new com.google.gson.JsonArray();
+                for (double v : r.batchMillis()) {
+                    ms.add(v);
+                }
+                o.add("batch_ms", ms);
+                arr.add(o);
+            }
+            root.add("results", arr);
+            org.fewgen.io.AtomicFiles.writeString(json,
+                    new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n");
+            out.println("wrote " + json);
         }
         out.flush();
         return 0;
