@@ -127,7 +127,11 @@ public final class BenchReport {
         StringBuilder ps = new StringBuilder();
         peaks.forEach((p, v) -> ps.append(ps.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f GFLOP/s",
                 p.label(), v)));
-        sb.append("peak: ").append(ps).append(" (").append(peakSource).append(")\n");
+        if (peaks.size() == 1 && peaks.containsKey(Precision.FP32)) {
+            sb.append(String.format(Locale.ROOT, "peak: %.0f GFLOP/s (%s)%n", peaks.get(Precision.FP32), peakSource));
+        } else {
+            sb.append("peak: ").append(ps).append(" (").append(peakSource).append(")\n");
+        }
         String flags = MachineInfo.cpuFlags("avx512f", "avx512_bf16", "amx_bf16", "amx_tile", "avx512_fp16");
         if (!flags.isEmpty()) {
             sb.append("cpu flags: ").append(flags).append('\n');
@@ -139,13 +143,13 @@ public final class BenchReport {
     public String mainTable() {
         StringBuilder sb = new StringBuilder();
         boolean gpu = machine.device().startsWith("gpu");
-        sb.append("| res | batch | G | precision | ms/step median | min–max | CPU ms/step | img/s | ")
+        sb.append("| res | batch | G | ms/step median | min–max | CPU ms/step | img/s | ")
                 .append(gpu ? "peak device MiB | in use before MiB" : "peak RSS MiB | RSS before MiB")
                 .append(" | G params | D trainable params | conv GFLOP/step | GFLOP/s | % of peak |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (GanBenchmark.ConfigResult r : results) {
-            sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %.0f | %.0f–%.0f | %.0f | %.2f | %.0f | %.0f | %,d | %,d | %s | %s | %s |%n",
-                    r.resolution(), r.batch(), kind(r.generator()), r.precision().label(), r.medianMillis(), r.minMillis(), r.maxMillis(),
+            sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %.0f | %.0f–%.0f | %.0f | %.2f | %.0f | %.0f | %,d | %,d | %s | %s | %s |%n",
+                    r.resolution(), r.batch(), kind(r), r.medianMillis(), r.minMillis(), r.maxMillis(),
                     r.medianCpuMillis(), r.imagesPerSecond(), r.peakBytes() / MIB, r.baselineBytes() / MIB, r.generatorParams(), r.discriminatorTrainableParams(),
                     fmt(r.gflopPerStep(), "%.0f"), fmt(r.achievedGflops(), "%.0f"),
                     fmt(100 * r.achievedGflops() / peakGflops(r.precision()), "%.0f%%")));
@@ -153,12 +157,14 @@ public final class BenchReport {
         List<Pair> pairs = pairs();
         if (!pairs.isEmpty()) {
             sb.append('\n');
-            sb.append("| res | batch | precision | time dsc/conv | peak memory dsc/conv | dsc faster by |\n");
-            sb.append("|---|---|---|---|---|---|\n");
+            boolean several = results.stream().anyMatch(r -> r.precision() != Precision.FP32);
+            sb.append(several ? "| res | batch | precision | time dsc/conv | peak memory dsc/conv | dsc faster by |\n"
+                    : "| res | batch | time dsc/conv | peak memory dsc/conv | dsc faster by |\n");
+            sb.append(several ? "|---|---|---|---|---|---|\n" : "|---|---|---|---|---|\n");
             for (Pair p : pairs) {
-                sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %.2f | %.2f | %.0f%% |%n", p.conv().resolution(),
-                        p.conv().batch(), p.conv().precision().label(), p.timeRatio(), p.memoryRatio(),
-                        100 * (1 - p.timeRatio())));
+                sb.append(String.format(Locale.ROOT, "| %d | %d |%s %.2f | %.2f | %.0f%% |%n", p.conv().resolution(),
+                        p.conv().batch(), several ? " " + p.conv().precision().label() + " |" : "", p.timeRatio(),
+                        p.memoryRatio(), 100 * (1 - p.timeRatio())));
             }
         }
         List<PrecisionPair> precisionPairs = precisionPairs();
@@ -177,14 +183,15 @@ public final class BenchReport {
                 + " memory before: in use before the configuration's networks were built (memory an earlier"
                 + " configuration left to the allocator shows here and can raise the peak);"
                 + " GFLOP counted once per step (convolutions and linear layers, forward + backward, 2 FLOPs per"
-                + " multiply-add); % of peak against the peak of the row's precision.\n");
+                + " multiply-add); G: the generator's convolutions, with the precision when it is not fp32; % of peak"
+                + " against the peak of the row's precision.\n");
         return sb.toString();
     }
 
     /** Table 2: mean milliseconds of each phase. */
     public String phaseTable() {
-        StringBuilder sb = new StringBuilder("| res | batch | G | precision |");
-        StringBuilder rule = new StringBuilder("|---|---|---|---|");
+        StringBuilder sb = new StringBuilder("| res | batch | G |");
+        StringBuilder rule = new StringBuilder("|---|---|---|");
         for (Phase p : Phase.values()) {
             sb.append(' ').append(phaseName(p)).append(" |");
             rule.append("---|");
@@ -193,8 +200,7 @@ public final class BenchReport {
         rule.append("---|---|\n");
         sb.append(rule);
         for (GanBenchmark.ConfigResult r : results) {
-            sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %s |", r.resolution(), r.batch(), kind(r.generator()),
-                    r.precision().label()));
+            sb.append(String.format(Locale.ROOT, "| %d | %d | %s |", r.resolution(), r.batch(), kind(r)));
             for (Phase p : Phase.values()) {
                 Double ms = r.phaseMillis().get(p);
                 sb.append(' ').append(ms == null ? "–" : String.format(Locale.ROOT, "%.0f", ms)).append(" |");
@@ -218,6 +224,11 @@ public final class BenchReport {
             case D_OPTIMIZER -> "D Adam";
             case EMA -> "EMA";
         };
+    }
+
+    /** The generator kind, followed by the precision when it is not fp32 ({@code dsc bf16}). */
+    private static String kind(GanBenchmark.ConfigResult r) {
+        return kind(r.generator()) + (r.precision() == Precision.FP32 ? "" : " " + r.precision().label());
     }
 
     private static String kind(ConvKind k) {

@@ -302,8 +302,9 @@ public final class GanBenchmark {
                     trainer.precision());
             if (o.profileDir() != null) {
                 profileOneStep(trainer, data, o.profileDir().resolve(String.format(java.util.Locale.ROOT,
-                        "profile-%dx%d-%s-%s.json", c.resolution(), c.batch(),
-                        c.generator().name().toLowerCase(java.util.Locale.ROOT), trainer.precision().label())));
+                        "profile-%dx%d-%s%s.json", c.resolution(), c.batch(),
+                        c.generator().name().toLowerCase(java.util.Locale.ROOT),
+                        trainer.precision() == Precision.FP32 ? "" : "-" + trainer.precision().label())));
             }
             return result;
         }

@@ -282,8 +282,9 @@ public final class BenchGanCommand implements Callable<Integer> {
         for (int i = 0; i < quiet.results().size(); i++) {
             GanBenchmark.ConfigResult q = quiet.results().get(i);
             GanBenchmark.ConfigResult l = loaded.results().get(i);
-            out.printf(Locale.ROOT, "| %dx%d %s %s | %.1f | %.1f | %.2fx |%n", q.resolution(), q.batch(),
-                    q.generator().name().toLowerCase(Locale.ROOT), q.precision().label(), q.medianMillis(), l.medianMillis(),
+            out.printf(Locale.ROOT, "| %dx%d %s%s | %.1f | %.1f | %.2fx |%n", q.resolution(), q.batch(),
+                    q.generator().name().toLowerCase(Locale.ROOT),
+                    q.precision() == Precision.FP32 ? "" : " " + q.precision().label(), q.medianMillis(), l.medianMillis(),
                     l.medianMillis() / q.medianMillis());
         }
     }
