@@ -256,7 +256,7 @@ public final class InceptionV3 extends Module {
 
         @Override
         public NDArray forward(NDArray x) {
-            if (Autocast.lowers()) {
+            if (Autocast.lowersConv(1, weight.getShape().get(1), weight.getShape().get(0))) {
                 return Autocast.raise(JniUtils.convolution(Tensors.pt(Autocast.lower(x)),
                         Tensors.pt(Autocast.lower(weight)), null, new Shape(stride, stride), new Shape(padH, padW),
                         new Shape(1, 1), 1));

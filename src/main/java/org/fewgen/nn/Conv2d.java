@@ -107,7 +107,7 @@ public class Conv2d extends Module implements Layer {
             }
         }
         NDArray y;
-        if (Autocast.lowersConv(groups, input.getShape().get(1))) {
+        if (Autocast.lowersConv(groups, input.getShape().get(1), weight.getShape().get(0))) {
             NDArray b = Autocast.lower(bias);
             y = Autocast.raise(JniUtils.convolution(Tensors.pt(Autocast.lower(input)), Tensors.pt(Autocast.lower(weight)),
                     b == null ? null : Tensors.pt(b), new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1),

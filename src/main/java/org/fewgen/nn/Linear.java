@@ -32,7 +32,7 @@ public class Linear extends Module implements Layer {
     @Override
     public NDArray forward(NDArray x) {
         NDArray y;
-        if (Autocast.lowers()) {
+        if (Autocast.lowersMatmul(weight.getShape().get(1), weight.getShape().get(0))) {
             NDArray b = Autocast.lower(bias);
             y = Autocast.raise(JniUtils.linear(Tensors.pt(Autocast.lower(x)), Tensors.pt(Autocast.lower(weight)),
                     b == null ? null : Tensors.pt(b)));

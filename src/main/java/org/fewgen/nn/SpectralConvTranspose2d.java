@@ -61,7 +61,7 @@ public class SpectralConvTranspose2d extends Module implements Layer {
             long n = s.get(0);
             long in = s.get(1);
             // divide the (small) output, not the (large) weight, by σ
-            if (Autocast.lowers()) {
+            if (Autocast.lowersMatmul(in, weight.size() / in)) {
                 y = Autocast.raise(Autocast.lower(x).reshape(n, in).matMul(Autocast.lower(weight).reshape(in, -1)));
             } else {
                 y = x.reshape(n, in).matMul(weight.reshape(in, -1));

@@ -80,9 +80,9 @@ class AutocastTest {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Conv2d conv = new Conv2d(m, 16, 24, 3, 1, 1, 1, true);
             checkClose("conv 3x3", conv, conv::forward, new Shape(2, 16, 8, 8), true);
-            Conv2d grouped = new Conv2d(m, 16, 16, 3, 2, 1, 4, false);
-            checkClose("grouped conv", grouped, grouped::forward, new Shape(2, 16, 8, 8), true);
-            Linear lin = new Linear(m, 32, 10, true);
+            Conv2d grouped = new Conv2d(m, 64, 64, 3, 2, 1, 4, false);
+            checkClose("grouped conv", grouped, grouped::forward, new Shape(2, 64, 8, 8), true);
+            Linear lin = new Linear(m, 32, 16, true);
             checkClose("linear", lin, lin::forward, new Shape(4, 32), true);
             SpectralConv2d sn = new SpectralConv2d(m, 16, 8, 1, 1, 0, false);
             sn.train(false); // no power-iteration step: both runs see the same σ
@@ -93,6 +93,13 @@ class AutocastTest {
             SpectralConv2d dw = new SpectralConv2d(m, 16, 16, 3, 1, 1, 16, false);
             dw.train(false);
             checkClose("depthwise", dw, dw::forward, new Shape(2, 16, 8, 8), Autocast.DEPTHWISE_IN_BF16);
+            // too few channels for bf16 hardware: stays fp32 (G's last conv, D's 1-channel logits)
+            Conv2d toRgb = new Conv2d(m, 32, 3, 3, 1, 1, 1, true);
+            checkClose("32 -> 3 channels", toRgb, toRgb::forward, new Shape(2, 32, 8, 8), false);
+            Conv2d fromRgb = new Conv2d(m, 3, 32, 3, 1, 1, 1, true);
+            checkClose("3 -> 32 channels", fromRgb, fromRgb::forward, new Shape(2, 3, 8, 8), false);
+            Linear narrow = new Linear(m, 32, 1, true);
+            checkClose("linear 32 -> 1", narrow, narrow::forward, new Shape(4, 32), false);
         }
     }
 
