@@ -87,14 +87,34 @@ public final class Autocast {
     }
 
     /**
-     * Whether a convolution with {@code groups} groups over {@code inChannels} input channels runs
-     * in bf16 now (depthwise ones only if {@link #DEPTHWISE_IN_BF16}).
+     * Fewest input channels (per group) and output channels for which a convolution or matrix
+     * product computes in bf16. AMX multiplies tiles of 16 rows by 32 bf16 values; below that,
+     * oneDNN's bf16 kernels are slower than fp32 ones and the casts come on top: on this project's
+     * 2-core Xeon the backward of G's last 3x3 convolution (256 to 3 channels) took 10x as long in
+     * bf16 as in fp32, and so did the discriminator heads' final 512-to-1 convolution
+     * (docs/benchmarks.md).
      */
-    public static boolean lowersConv(int groups, long inChannels) {
+    static final long MIN_CHANNELS = 16;
+
+    /**
+     * Whether a convolution with {@code groups} groups, {@code inChannels} input and
+     * {@code outChannels} output channels runs in bf16 now: under {@link Precision#BF16}, with at
+     * least {@link #MIN_CHANNELS} on both sides (per group), depthwise ones only if
+     * {@link #DEPTHWISE_IN_BF16}.
+     */
+    public static boolean lowersConv(int groups, long inChannels, long outChannels) {
         if (!lowers()) {
             return false;
         }
+        if (inChannels / groups < MIN_CHANNELS || outChannels < MIN_CHANNELS) {
+            return false;
+        }
         return DEPTHWISE_IN_BF16 || groups == 1 || groups != inChannels;
+    }
+
+    /** Whether a matrix product {@code (·, in) x (in, out)} runs in bf16 now (both at least {@link #MIN_CHANNELS}). */
+    public static boolean lowersMatmul(long in, long out) {
+        return lowers() && in >= MIN_CHANNELS && out >= MIN_CHANNELS;
     }
 
     /** A bf16 copy of the float32 {@code x} that passes gradients back as float32 (null stays null). */
