@@ -40,8 +40,8 @@ public final class Autocast {
 
     /**
      * Whether depthwise convolutions (groups = input channels) compute in bf16 too. They do little
-     * arithmetic per byte, so the casts around them can cost more than bf16 saves; see
-     * docs/benchmarks.md for the measurement that set this.
+     * arithmetic per byte, so the casts around them can cost more than bf16 saves (reasoned, not
+     * measured on its own; flip it to measure).
      */
     static final boolean DEPTHWISE_IN_BF16 = false;
 
