@@ -14,6 +14,11 @@
 # configuration on either side of a target; the median over rounds, of ratios taken minutes apart
 # from each other, is what to compare.
 #
+# PRECISION (default fp32) is passed to fewgen's --precision: PRECISION=fp32,bf16 runs fewgen's
+# step in both precisions in one process (side by side) against the reference's fp32 step, and the
+# summary gives one row per fewgen precision. FEWGEN_FLOPS=1 lets fewgen count FLOPs in one extra
+# untimed step (for its GFLOP/s and % of peak columns).
+#
 # malloc: fewgen runs through its launcher, which sets GLIBC_TUNABLES (NativeMalloc.java); the
 # reference runs with glibc's defaults, as `python train.py` does, unless REFERENCE_GLIBC_TUNABLES
 # gives it a setting (e.g. fewgen's, to see what the same change does for PyTorch).
@@ -37,7 +42,9 @@ reference() {  # size generator round
 }
 fewgen() {  # size generator round
   echo "== round $3, $1 $2: fewgen" >&2
-  "$root/fewgen" bench gan --sizes "$1" --generator "$2" --steps "$steps" --warmup 2 --no-flops \
+  "$root/fewgen" bench gan --sizes "$1" --generator "$2" --steps "$steps" --warmup 2 \
+    $( [ -n "${FEWGEN_FLOPS:-}" ] || echo --no-flops ) \
+    --precision "${PRECISION:-fp32}" \
     --json "$out/fewgen-$1-$2-r$3.json" > "$out/fewgen-$1-$2-r$3.log" 2>&1
 }
 

@@ -5,8 +5,9 @@
 
 Writes OUT_DIR/reference.json (a list, each entry tagged with its round) and OUT_DIR/fewgen.json
 (fewgen's JSON document with every round's configurations, tagged likewise), then prints one row
-per configuration: fewgen's and the reference's median step time over the rounds, every round's
-fewgen/reference time ratio, the median of those ratios, and the same for peak memory.
+per configuration and fewgen precision: fewgen's and the reference's (always fp32) median step time
+over the rounds, every round's fewgen/reference time ratio, the median of those ratios, and the
+same for peak memory.
 """
 import json
 import os
@@ -44,19 +45,25 @@ def write(path, value):
 
 def summary_rows(reference, fewgen, sizes, rounds):
     rows = []
+    precisions = []
+    for c in fewgen["configurations"]:
+        p = c.get("precision", "fp32")
+        if p not in precisions:
+            precisions.append(p)
     for size in sizes:
         res, batch = (int(v) for v in size.split("x"))
-        for g in ("conv", "dsc"):
+        for g, p in [(g, p) for g in ("conv", "dsc") for p in precisions]:
             pairs = []
             for rnd in range(1, rounds + 1):
                 ref = [r for r in reference if (r["res"], r["batch"], r["generator"], r["round"]) == (res, batch, g, rnd)]
                 mine = [c for c in fewgen["configurations"]
-                        if (c["resolution"], c["batch"], c["generator"], c["round"]) == (res, batch, g, rnd)]
+                        if (c["resolution"], c["batch"], c["generator"], c["round"], c.get("precision", "fp32"))
+                        == (res, batch, g, rnd, p)]
                 if not ref or not mine:
-                    sys.exit(f"compare_summary: round {rnd} of {size} {g} is missing a result")
+                    sys.exit(f"compare_summary: round {rnd} of {size} {g} {p} is missing a result")
                 pairs.append((mine[0], ref[0]))
             rows.append(dict(
-                res=res, batch=batch, generator=g,
+                res=res, batch=batch, generator=g, precision=p,
                 fewgen_ms=statistics.median(m["median_ms"] for m, _ in pairs),
                 reference_ms=statistics.median(r["median_ms"] for _, r in pairs),
                 time_ratios=[m["median_ms"] / r["median_ms"] for m, r in pairs],
@@ -75,11 +82,11 @@ def main():
     write(f"{out}/summary.json", rows)
     print(f"fewgen/reference over {rounds} round(s); ms and MiB are medians over the rounds")
     print()
-    print("| res | batch | G | fewgen ms | reference ms | time ratio per round | median time ratio "
+    print("| res | batch | G | fewgen precision | fewgen ms | reference ms | time ratio per round | median time ratio "
           "| fewgen MiB | reference MiB | memory ratio per round | median memory ratio |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['res']} | {r['batch']} | {r['generator']} | {r['fewgen_ms']:.0f} | {r['reference_ms']:.0f} | "
+        print(f"| {r['res']} | {r['batch']} | {r['generator']} | {r['precision']} | {r['fewgen_ms']:.0f} | {r['reference_ms']:.0f} | "
               + " ".join(f"{x:.2f}" for x in r["time_ratios"]) + f" | {statistics.median(r['time_ratios']):.2f} | "
               f"{r['fewgen_mib']:.0f} | {r['reference_mib']:.0f} | "
               + " ".join(f"{x:.2f}" for x in r["memory_ratios"]) + f" | {statistics.median(r['memory_ratios']):.2f} |")

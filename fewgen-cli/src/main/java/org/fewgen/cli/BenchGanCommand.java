@@ -6,6 +6,7 @@ import org.fewgen.bench.GanBenchmark;
 import org.fewgen.bench.GanBenchmark.Size;
 import org.fewgen.bench.BenchReport;
 import org.fewgen.gan.ConvKind;
+import org.fewgen.nn.Precision;
 import org.fewgen.util.Devices;
 import org.fewgen.util.NativeMalloc;
 import picocli.CommandLine;
@@ -44,6 +45,13 @@ public final class BenchGanCommand implements Callable<Integer> {
     @Option(names = "--generator", split = ",", defaultValue = "conv,dsc",
             description = "generator up-block convolutions: conv, dsc or both (default: ${DEFAULT-VALUE})")
     List<String> generators;
+
+    @Option(names = "--precision", split = ",", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
+            description = {"arithmetic of convolutions and matrix products, comma-separated to compare side by side:",
+                    "fp32; bf16 (mixed precision: bf16 compute, fp32 weights, Adam state, batch-norm statistics",
+                    "and losses); auto (bf16 where the CPU reports avx512_bf16/amx_bf16 or the GPU computes",
+                    "bf16, fp32 otherwise). Every configuration runs in each (default: ${DEFAULT-VALUE})"})
+    List<String> precisions;
 
     @Option(names = "--steps", defaultValue = "5", description = "timed steps per configuration (default: ${DEFAULT-VALUE})")
     int steps;
@@ -96,6 +104,18 @@ public final class BenchGanCommand implements Callable<Integer> {
             description = "the machine's peak GFLOP/s for '%% of peak' (default: measured with a large 3×3 convolution)")
     Double peakGflops;
 
+    @Option(names = "--infer",
+            description = {"instead of training steps, time sampling and FID throughput: images/s of the generator",
+                    "(eval mode, no gradients, as gan generate runs the EMA generator) and of the Inception v3",
+                    "embedding FID uses, for every --sizes/--res x --batch point, --generator and --precision;",
+                    "--steps timed batches after --warmup untimed ones"})
+    boolean infer;
+
+    @Option(names = "--inception-weights", paramLabel = "FILE",
+            description = "Inception v3 safetensors for --infer (default: $FEWGEN_INCEPTION_WEIGHTS, else"
+                    + " $FEWGEN_WEIGHTS/inception_v3.nsfwjs.safetensors; without one the embedding rows are skipped)")
+    Path inceptionWeights;
+
     @Option(names = "--contend", paramLabel = "N", defaultValue = "0",
             description = {"then time every configuration again while N CPU-bound processes compete for the cores,",
                     "and print quiet vs loaded ms/step and their ratio (default: 0, off)"})
@@ -120,13 +140,25 @@ public final class BenchGanCommand implements Callable<Integer> {
         if (peakGflops != null && !(peakGflops > 0)) {
             throw new IllegalArgumentException("--peak-gflops must be positive, not " + peakGflops);
         }
-        GanBenchmark.Options options = new GanBenchmark.Options(points, kinds, steps, warmup, ngf,
-                ConvKind.parse("dConv", dConv), backbone, seed, flops, dInput, profile);
+        List<Precision> requested = new ArrayList<>();
+        for (String p : precisions) {
+            requested.add(Precision.parse(p, "--precision"));
+        }
         Device d = Devices.choose(device); // loads the engine, which the thread setting needs
+        List<Precision> resolved = new ArrayList<>();
+        var out = spec.commandLine().getOut();
+        for (Precision p : requested) {
+            Precision r = p.resolve(d);
+            if (!resolved.contains(r)) {
+                resolved.add(r);
+            }
+            out.println(Precision.describe(p, r, d));
+        }
+        GanBenchmark.Options options = new GanBenchmark.Options(points, kinds, steps, warmup, ngf,
+                ConvKind.parse("dConv", dConv), backbone, seed, flops, dInput, profile, resolved);
         // libtorch's own default is the number of physical cores, and DJL only changes it when
         // -Dai.djl.pytorch.num_threads is set; set it explicitly so the report states what ran
         JniUtils.setNumThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
-        var out = spec.commandLine().getOut();
         String mallocHint = NativeMalloc.hint(d);
         if (mallocHint != null) {
             out.println(mallocHint);
@@ -134,6 +166,9 @@ public final class BenchGanCommand implements Callable<Integer> {
         String ompHint = org.fewgen.util.OpenMp.hint(d);
         if (ompHint != null) {
             out.println(ompHint);
+        }
+        if (infer) {
+            return infer(points, kinds, resolved, d, out);
         }
         BenchReport report = GanBenchmark.measure(options, d, peakGflops, commandLine(), line -> {
             out.println(line);
@@ -168,6 +203,67 @@ public final class BenchGanCommand implements Callable<Integer> {
         return 0;
     }
 
+    private int infer(List<Size> points, List<ConvKind> kinds, List<Precision> resolved, Device d,
+                      java.io.PrintWriter out) throws java.io.IOException {
+        Path weights = null;
+        try {
+            weights = org.fewgen.metrics.InceptionWeights.resolve(inceptionWeights);
+        } catch (IllegalArgumentException e) {
+            if (inceptionWeights != null) {
+                throw e;
+            }
+            out.println("no Inception weights found: the embedding rows are skipped (" + e.getMessage() + ")");
+        }
+        org.fewgen.bench.MachineInfo m = org.fewgen.bench.MachineInfo.describe(d, commandLine());
+        List<org.fewgen.bench.InferBenchmark.Result> results = org.fewgen.bench.InferBenchmark.run(points, kinds,
+                resolved, ngf, steps, warmup, seed, weights, d, line -> {
+                    out.println(line);
+                    out.flush();
+                });
+        out.println();
+        out.println("fewgen bench gan --infer — " + m.date());
+        out.println("command: " + m.commandLine());
+        out.println("machine: " + m.cpuModel() + ", " + m.cores() + " cores; libtorch " + m.torchIntraOpThreads()
+                + " intra-op threads; device " + m.device() + "; " + m.engine());
+        String flags = org.fewgen.bench.MachineInfo.cpuFlags("avx512f", "avx512_bf16", "amx_bf16", "amx_tile",
+                "avx512_fp16");
+        if (!flags.isEmpty()) {
+            out.println("cpu flags: " + flags);
+        }
+        out.println();
+        out.print(org.fewgen.bench.InferBenchmark.table(results));
+        if (json != null) {
+            com.google.gson.JsonObject root = new com.google.gson.JsonObject();
+            root.addProperty("date", m.date());
+            root.addProperty("command_line", m.commandLine());
+            root.addProperty("cpu_model", m.cpuModel());
+            root.addProperty("cpu_flags", flags);
+            root.addProperty("threads", m.torchIntraOpThreads());
+            com.google.gson.JsonArray arr = new com.google.gson.JsonArray();
+            for (org.fewgen.bench.InferBenchmark.Result r : results) {
+                com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+                o.addProperty("network", r.what());
+                o.addProperty("resolution", r.resolution());
+                o.addProperty("batch", r.batch());
+                o.addProperty("precision", r.precision().label());
+                o.addProperty("median_ms", r.medianMillis());
+                o.addProperty("images_per_second", r.imagesPerSecond());
+                com.google.gson.JsonArray ms = new com.google.gson.JsonArray();
+                for (double v : r.batchMillis()) {
+                    ms.add(v);
+                }
+                o.add("batch_ms", ms);
+                arr.add(o);
+            }
+            root.add("results", arr);
+            org.fewgen.io.AtomicFiles.writeString(json,
+                    new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n");
+            out.println("wrote " + json);
+        }
+        out.flush();
+        return 0;
+    }
+
     /** The slow-down a busy machine causes, measured: the same configurations again under a competing load. */
     private void contention(GanBenchmark.Options options, Device d, BenchReport quiet, java.io.PrintWriter out)
             throws Exception {
@@ -186,8 +282,9 @@ public final class BenchGanCommand implements Callable<Integer> {
         for (int i = 0; i < quiet.results().size(); i++) {
             GanBenchmark.ConfigResult q = quiet.results().get(i);
             GanBenchmark.ConfigResult l = loaded.results().get(i);
-            out.printf(Locale.ROOT, "| %dx%d %s | %.1f | %.1f | %.2fx |%n", q.resolution(), q.batch(),
-                    q.generator().name().toLowerCase(Locale.ROOT), q.medianMillis(), l.medianMillis(),
+            out.printf(Locale.ROOT, "| %dx%d %s%s | %.1f | %.1f | %.2fx |%n", q.resolution(), q.batch(),
+                    q.generator().name().toLowerCase(Locale.ROOT),
+                    q.precision() == Precision.FP32 ? "" : " " + q.precision().label(), q.medianMillis(), l.medianMillis(),
                     l.medianMillis() / q.medianMillis());
         }
     }

@@ -59,6 +59,9 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "auto")
     String device;
 
+    @CommandLine.Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--seed", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     long seed;
 
@@ -80,7 +83,8 @@ public final class DemoCommand implements Callable<Integer> {
     TrainConfig config() {
         return TrainConfig.builder().data(DATA).out(out).resolution(RESOLUTION).generator(ConvKind.DSC)
                 .dConv(ConvKind.DSC).dInput(D_INPUT).ngf(NGF).batch(BATCH).kimg(kimg).snapKimg(Math.max(kimg / 5, 0.008))
-                .logEvery(10).seed(seed).device(device).build();
+                .logEvery(10).seed(seed).device(device)
+                .precision(precision.requested() == null ? org.fewgen.nn.Precision.FP32 : precision.requested()).build();
     }
 
     @Override

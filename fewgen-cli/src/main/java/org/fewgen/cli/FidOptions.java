@@ -33,6 +33,11 @@ final class FidOptions {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--precision", paramLabel = "fp32|bf16|auto",
+            description = PrecisionOption.DESCRIPTION + " Inception (and the generator) run in it; bf16 statistics are"
+                    + " cached apart from fp32 ones. Default: fp32.")
+    String precision;
+
     @Option(names = "--batch", defaultValue = "32", paramLabel = "B",
             description = "Images per Inception forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -49,6 +54,18 @@ final class FidOptions {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         }
         forcedVariant();
+        if (precision != null) {
+            org.fewgen.nn.Precision.parse(precision, "--precision");
+        }
+    }
+
+    /** The precision for {@code d} (fp32 unless --precision says otherwise), printed to {@code log}. */
+    org.fewgen.nn.Precision resolvePrecision(Device d, PrintStream log) {
+        org.fewgen.nn.Precision r = precision == null ? org.fewgen.nn.Precision.FP32
+                : org.fewgen.nn.Precision.parse(precision, "--precision");
+        org.fewgen.nn.Precision resolved = r.resolve(d);
+        log.println(org.fewgen.nn.Precision.describe(r, resolved, d));
+        return resolved;
     }
 
     private InceptionWeights.Kind forcedVariant() {

@@ -62,7 +62,9 @@ public final class GanFidCommand implements Callable<Integer> {
         Device d = fid.chooseDevice();
         Path snapshot = OptionErrors.forOption("--checkpoint", () -> Sampler.resolve(checkpoint, err::println));
         InceptionWeights.Info info = fid.inception();
-        try (Sampler sampler = new Sampler(snapshot, new FastGanNetworks(), d);
+        org.fewgen.nn.Precision precision = fid.resolvePrecision(d, err);
+        try (org.fewgen.nn.Autocast.Scope cast = org.fewgen.nn.Autocast.enter(precision);
+             Sampler sampler = new Sampler(snapshot, new FastGanNetworks(), d);
              FidEvaluator eval = fid.openEvaluator(info, d, err);
              NDManager manager = NDManager.newBaseManager(d)) {
             int r = sampler.config().resolution();

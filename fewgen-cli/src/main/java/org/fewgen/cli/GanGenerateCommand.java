@@ -49,6 +49,9 @@ public final class GanGenerateCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "auto|cpu|gpu[:N]", defaultValue = "auto", description = "Where to run (default: auto).")
     String device;
 
+    @picocli.CommandLine.Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Override
     public Integer call() throws IOException {
         List<Long> seedList = Sampler.parseSeeds(seeds);
@@ -61,11 +64,15 @@ public final class GanGenerateCommand implements Callable<Integer> {
         if (interpolate < 0 || interpolate > 1000) {
             throw new IllegalArgumentException("--interpolate must be between 0 and 1000, not " + interpolate);
         }
+        precision.requested(); // a bad value fails before any file is read
         OutputFolders.require("--out", out);
         Path file = OptionErrors.forOption("--checkpoint",
                 () -> Sampler.resolve(checkpoint, m -> System.err.println("warning: " + m)));
         Files.createDirectories(out);
-        try (Sampler sampler = new Sampler(file, new FastGanNetworks(), Devices.choose(device))) {
+        ai.djl.Device d = Devices.choose(device);
+        org.fewgen.nn.Precision p = precision.resolve(d, System.err);
+        try (org.fewgen.nn.Autocast.Scope cast = org.fewgen.nn.Autocast.enter(p);
+             Sampler sampler = new Sampler(file, new FastGanNetworks(), d)) {
             int r = sampler.config().resolution();
             int zDim = sampler.config().zDim();
             float[] z = new float[seedList.size() * zDim];

@@ -80,6 +80,9 @@ public final class GanTrainCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "auto|cpu|gpu[:N]", description = "Where to train (default: auto).")
     String device;
 
+    @CommandLine.Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--backbone", paramLabel = "NAME",
             description = "Frozen feature network: mobilenetv2_100 (default, bundled weights) or efficientnet_lite0.")
     String backbone;
@@ -232,6 +235,10 @@ public final class GanTrainCommand implements Callable<Integer> {
         }
         if (device != null) {
             b.device(device);
+        }
+        if (precision.requested() != null) {
+            // resolved for the device when training starts (Training.launch), and recorded
+            b.precision(precision.requested());
         }
         if (backbone != null) {
             b.backbone(backbone);

@@ -70,7 +70,9 @@ public final class MetricsFidCommand implements Callable<Integer> {
         Device d = fid.chooseDevice();
         err.printf("real: %s, using %d%nfake: %s, using %d%nnetwork: %s on %s%n", realSet, realN, fakeSet, fakeN,
                 info.describe(), d);
-        try (FidEvaluator eval = fid.openEvaluator(info, d, err)) {
+        org.fewgen.nn.Precision precision = fid.resolvePrecision(d, err);
+        try (org.fewgen.nn.Autocast.Scope cast = org.fewgen.nn.Autocast.enter(precision);
+             FidEvaluator eval = fid.openEvaluator(info, d, err)) {
             DatasetStats r = eval.realStats(realSet, realN, fid.kid);
             DatasetStats f = eval.stats("fake", fakeSet, fakeN, fid.kid);
             FidEvaluator.Result result = eval.evaluate(r, f, fid.kid);

@@ -2,15 +2,12 @@ package org.fewgen.cli;
 
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 
 /**
- * One {@code fewgen} command run in this JVM, as the tests of every command need it: its exit code,
- * what it printed (picocli's writer and {@code System.out} together) and its error output.
+ * One {@code fewgen} command run in this JVM, as the tests of the commands need it: its exit code
+ * and what it wrote to picocli's output and error writers.
  */
 public record CommandRun(int code, String out, String err) {
 
@@ -20,15 +17,8 @@ public record CommandRun(int code, String out, String err) {
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        PrintStream old = System.out;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        try {
-            int code = cl.execute(args);
-            return new CommandRun(code, out + stdout.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(old);
-        }
+        int code = cl.execute(args);
+        return new CommandRun(code, out.toString(), err.toString());
     }
 
     @Override

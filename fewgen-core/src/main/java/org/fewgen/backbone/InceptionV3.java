@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import org.fewgen.nn.Autocast;
 import org.fewgen.nn.BatchNorm2d;
 import org.fewgen.nn.Layer;
 import org.fewgen.nn.Module;
@@ -255,6 +256,11 @@ public final class InceptionV3 extends Module {
 
         @Override
         public NDArray forward(NDArray x) {
+            if (Autocast.lowersConv(1, weight.getShape().get(1), weight.getShape().get(0))) {
+                return Autocast.raise(JniUtils.convolution(Tensors.pt(Autocast.lower(x)),
+                        Tensors.pt(Autocast.lower(weight)), null, new Shape(stride, stride), new Shape(padH, padW),
+                        new Shape(1, 1), 1));
+            }
             return JniUtils.convolution(Tensors.pt(x), Tensors.pt(weight), null, new Shape(stride, stride),
                     new Shape(padH, padW), new Shape(1, 1), 1);
         }

@@ -5,11 +5,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.fewgen.gan.ConvKind;
 import org.fewgen.io.AtomicFiles;
+import org.fewgen.nn.Precision;
 import org.fewgen.train.Phase;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,7 +25,7 @@ public final class BenchReport {
     private static final double MIB = 1024.0 * 1024.0;
 
     private final MachineInfo machine;
-    private final double peakGflops;
+    private final Map<Precision, Double> peaks;
     private final String peakSource;
     private final List<GanBenchmark.ConfigResult> results;
 
@@ -32,13 +35,51 @@ public final class BenchReport {
      */
     public BenchReport(MachineInfo machine, double peakGflops, String peakSource,
                        List<GanBenchmark.ConfigResult> results) {
+        this(machine, Map.of(Precision.FP32, peakGflops), peakSource, results);
+    }
+
+    /**
+     * @param peaks the reference throughput for "% of peak" of each precision that ran
+     * @param peakSource how they were obtained
+     */
+    public BenchReport(MachineInfo machine, Map<Precision, Double> peaks, String peakSource,
+                       List<GanBenchmark.ConfigResult> results) {
         this.machine = machine;
-        this.peakGflops = peakGflops;
+        this.peaks = new EnumMap<>(peaks);
         this.peakSource = peakSource;
         this.results = List.copyOf(results);
     }
 
-    /** A conv and a dsc result at the same resolution and batch. */
+    /** The "% of peak" reference of {@code p} (NaN when it was not measured). */
+    public double peakGflops(Precision p) {
+        Double v = peaks.get(p);
+        return v == null ? Double.NaN : v;
+    }
+
+    /** An fp32 and a bf16 result of the same configuration. */
+    public record PrecisionPair(GanBenchmark.ConfigResult fp32, GanBenchmark.ConfigResult bf16) {
+        public double timeRatio() {
+            return bf16.medianMillis() / fp32.medianMillis();
+        }
+    }
+
+    public List<PrecisionPair> precisionPairs() {
+        List<PrecisionPair> out = new ArrayList<>();
+        for (GanBenchmark.ConfigResult f : results) {
+            if (f.precision() != Precision.FP32) {
+                continue;
+            }
+            for (GanBenchmark.ConfigResult b : results) {
+                if (b.precision() == Precision.BF16 && b.resolution() == f.resolution() && b.batch() == f.batch()
+                        && b.generator() == f.generator()) {
+                    out.add(new PrecisionPair(f, b));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A conv and a dsc result at the same resolution, batch and precision. */
     public record Pair(GanBenchmark.ConfigResult conv, GanBenchmark.ConfigResult dsc) {
         public double timeRatio() {
             return dsc.medianMillis() / conv.medianMillis();
@@ -60,7 +101,8 @@ public final class BenchReport {
                 continue;
             }
             for (GanBenchmark.ConfigResult d : results) {
-                if (d.generator() == ConvKind.DSC && d.resolution() == c.resolution() && d.batch() == c.batch()) {
+                if (d.generator() == ConvKind.DSC && d.resolution() == c.resolution() && d.batch() == c.batch()
+                        && d.precision() == c.precision()) {
                     out.add(new Pair(c, d));
                 }
             }
@@ -82,7 +124,18 @@ public final class BenchReport {
         sb.append('\n');
         sb.append("engine: ").append(machine.engine()).append(", Java ").append(machine.java()).append("; malloc: ")
                 .append(machine.malloc()).append('\n');
-        sb.append(String.format(Locale.ROOT, "peak: %.0f GFLOP/s (%s)%n", peakGflops, peakSource));
+        StringBuilder ps = new StringBuilder();
+        peaks.forEach((p, v) -> ps.append(ps.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f GFLOP/s",
+                p.label(), v)));
+        if (peaks.size() == 1 && peaks.containsKey(Precision.FP32)) {
+            sb.append(String.format(Locale.ROOT, "peak: %.0f GFLOP/s (%s)%n", peaks.get(Precision.FP32), peakSource));
+        } else {
+            sb.append("peak: ").append(ps).append(" (").append(peakSource).append(")\n");
+        }
+        String flags = MachineInfo.cpuFlags("avx512f", "avx512_bf16", "amx_bf16", "amx_tile", "avx512_fp16");
+        if (!flags.isEmpty()) {
+            sb.append("cpu flags: ").append(flags).append('\n');
+        }
         return sb.toString();
     }
 
@@ -96,19 +149,33 @@ public final class BenchReport {
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (GanBenchmark.ConfigResult r : results) {
             sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %.0f | %.0f–%.0f | %.0f | %.2f | %.0f | %.0f | %,d | %,d | %s | %s | %s |%n",
-                    r.resolution(), r.batch(), kind(r.generator()), r.medianMillis(), r.minMillis(), r.maxMillis(),
+                    r.resolution(), r.batch(), kind(r), r.medianMillis(), r.minMillis(), r.maxMillis(),
                     r.medianCpuMillis(), r.imagesPerSecond(), r.peakBytes() / MIB, r.baselineBytes() / MIB, r.generatorParams(), r.discriminatorTrainableParams(),
                     fmt(r.gflopPerStep(), "%.0f"), fmt(r.achievedGflops(), "%.0f"),
-                    fmt(100 * r.achievedGflops() / peakGflops, "%.0f%%")));
+                    fmt(100 * r.achievedGflops() / peakGflops(r.precision()), "%.0f%%")));
         }
         List<Pair> pairs = pairs();
         if (!pairs.isEmpty()) {
             sb.append('\n');
-            sb.append("| res | batch | time dsc/conv | peak memory dsc/conv | dsc faster by |\n");
-            sb.append("|---|---|---|---|---|\n");
+            boolean several = results.stream().anyMatch(r -> r.precision() != Precision.FP32);
+            sb.append(several ? "| res | batch | precision | time dsc/conv | peak memory dsc/conv | dsc faster by |\n"
+                    : "| res | batch | time dsc/conv | peak memory dsc/conv | dsc faster by |\n");
+            sb.append(several ? "|---|---|---|---|---|---|\n" : "|---|---|---|---|---|\n");
             for (Pair p : pairs) {
-                sb.append(String.format(Locale.ROOT, "| %d | %d | %.2f | %.2f | %.0f%% |%n", p.conv().resolution(),
-                        p.conv().batch(), p.timeRatio(), p.memoryRatio(), 100 * (1 - p.timeRatio())));
+                sb.append(String.format(Locale.ROOT, "| %d | %d |%s %.2f | %.2f | %.0f%% |%n", p.conv().resolution(),
+                        p.conv().batch(), several ? " " + p.conv().precision().label() + " |" : "", p.timeRatio(),
+                        p.memoryRatio(), 100 * (1 - p.timeRatio())));
+            }
+        }
+        List<PrecisionPair> precisionPairs = precisionPairs();
+        if (!precisionPairs.isEmpty()) {
+            sb.append('\n');
+            sb.append("| res | batch | G | fp32 ms/step | bf16 ms/step | time bf16/fp32 |\n");
+            sb.append("|---|---|---|---|---|---|\n");
+            for (PrecisionPair p : precisionPairs) {
+                sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %.0f | %.0f | %.2f |%n", p.fp32().resolution(),
+                        p.fp32().batch(), kind(p.fp32().generator()), p.fp32().medianMillis(), p.bf16().medianMillis(),
+                        p.timeRatio()));
             }
         }
         sb.append("\nms/step: median wall-clock time over the timed steps, spread = fastest–slowest step;"
@@ -116,7 +183,8 @@ public final class BenchReport {
                 + " memory before: in use before the configuration's networks were built (memory an earlier"
                 + " configuration left to the allocator shows here and can raise the peak);"
                 + " GFLOP counted once per step (convolutions and linear layers, forward + backward, 2 FLOPs per"
-                + " multiply-add).\n");
+                + " multiply-add); G: the generator's convolutions, with the precision when it is not fp32; % of peak"
+                + " against the peak of the row's precision.\n");
         return sb.toString();
     }
 
@@ -132,7 +200,7 @@ public final class BenchReport {
         rule.append("---|---|\n");
         sb.append(rule);
         for (GanBenchmark.ConfigResult r : results) {
-            sb.append(String.format(Locale.ROOT, "| %d | %d | %s |", r.resolution(), r.batch(), kind(r.generator())));
+            sb.append(String.format(Locale.ROOT, "| %d | %d | %s |", r.resolution(), r.batch(), kind(r)));
             for (Phase p : Phase.values()) {
                 Double ms = r.phaseMillis().get(p);
                 sb.append(' ').append(ms == null ? "–" : String.format(Locale.ROOT, "%.0f", ms)).append(" |");
@@ -156,6 +224,11 @@ public final class BenchReport {
             case D_OPTIMIZER -> "D Adam";
             case EMA -> "EMA";
         };
+    }
+
+    /** The generator kind, followed by the precision when it is not fp32 ({@code dsc bf16}). */
+    private static String kind(GanBenchmark.ConfigResult r) {
+        return kind(r.generator()) + (r.precision() == Precision.FP32 ? "" : " " + r.precision().label());
     }
 
     private static String kind(ConvKind k) {
@@ -187,7 +260,11 @@ public final class BenchReport {
         m.addProperty("java", machine.java());
         m.addProperty("malloc", machine.malloc());
         root.add("machine", m);
-        root.addProperty("peak_gflops", peakGflops);
+        root.addProperty("peak_gflops", peakGflops(Precision.FP32));
+        JsonObject peakObj = new JsonObject();
+        peaks.forEach((p, v) -> peakObj.addProperty(p.label(), v));
+        root.add("peak_gflops_by_precision", peakObj);
+        m.addProperty("cpu_flags", MachineInfo.cpuFlags("avx512f", "avx512_bf16", "amx_bf16", "amx_tile", "avx512_fp16"));
         root.addProperty("peak_source", peakSource);
         JsonArray configs = new JsonArray();
         for (GanBenchmark.ConfigResult r : results) {
@@ -197,6 +274,7 @@ public final class BenchReport {
             o.addProperty("generator", kind(r.generator()));
             o.addProperty("d_conv", kind(r.dConv()));
             o.addProperty("ngf", r.ngf());
+            o.addProperty("precision", r.precision().label());
             JsonArray steps = new JsonArray();
             for (double t : r.stepMillis()) {
                 steps.add(t);
@@ -225,7 +303,7 @@ public final class BenchReport {
                 o.addProperty("gflop_backward", r.flops().backwardFlops() / 1e9);
                 o.addProperty("counted_calls", r.flops().calls());
                 o.addProperty("achieved_gflops", r.achievedGflops());
-                o.addProperty("percent_of_peak", 100 * r.achievedGflops() / peakGflops);
+                o.addProperty("percent_of_peak", 100 * r.achievedGflops() / peakGflops(r.precision()));
             }
             JsonObject phases = new JsonObject();
             r.phaseMillis().forEach((p, ms) -> phases.addProperty(p.name().toLowerCase(Locale.ROOT), ms));
@@ -240,11 +318,22 @@ public final class BenchReport {
             JsonObject o = new JsonObject();
             o.addProperty("resolution", p.conv().resolution());
             o.addProperty("batch", p.conv().batch());
+            o.addProperty("precision", p.conv().precision().label());
             o.addProperty("time_dsc_over_conv", p.timeRatio());
             o.addProperty("memory_dsc_over_conv", p.memoryRatio());
             ratios.add(o);
         }
         root.add("dsc_over_conv", ratios);
+        JsonArray precisionRatios = new JsonArray();
+        for (PrecisionPair p : precisionPairs()) {
+            JsonObject o = new JsonObject();
+            o.addProperty("resolution", p.fp32().resolution());
+            o.addProperty("batch", p.fp32().batch());
+            o.addProperty("generator", kind(p.fp32().generator()));
+            o.addProperty("time_bf16_over_fp32", p.timeRatio());
+            precisionRatios.add(o);
+        }
+        root.add("bf16_over_fp32", precisionRatios);
         return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root);
     }
 }

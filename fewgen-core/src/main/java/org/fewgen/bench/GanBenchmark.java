@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import org.fewgen.gan.ConvKind;
 import org.fewgen.nn.FlopCounter;
+import org.fewgen.nn.Precision;
 import org.fewgen.train.FastGanNetworks;
 import org.fewgen.train.GanTrainer;
 import org.fewgen.train.NetworkFactory;
@@ -58,11 +59,24 @@ public final class GanBenchmark {
      * @param dInput feature-network input side of D for images smaller than it (224 as the reference)
      * @param profileDir where to write a libtorch profiler trace of one extra, untimed step per
      *     configuration ({@code profile-<res>x<batch>-<generator>.json}), or null for none
+     * @param precisions the precisions each (size, generator) runs in, one after the other
      */
     public record Options(List<Size> sizes, List<ConvKind> generators, int steps, int warmup, int ngf, ConvKind dConv,
-                          String backbone, long seed, boolean countFlops, int dInput, Path profileDir) {
+                          String backbone, long seed, boolean countFlops, int dInput, Path profileDir,
+                          List<Precision> precisions) {
+
+        /** Options in fp32 only. */
+        public Options(List<Size> sizes, List<ConvKind> generators, int steps, int warmup, int ngf, ConvKind dConv,
+                       String backbone, long seed, boolean countFlops, int dInput, Path profileDir) {
+            this(sizes, generators, steps, warmup, ngf, dConv, backbone, seed, countFlops, dInput, profileDir,
+                    List.of(Precision.FP32));
+        }
 
         public Options {
+            if (precisions == null || precisions.isEmpty() || precisions.contains(Precision.AUTO)) {
+                throw new IllegalArgumentException("resolved precisions (fp32, bf16) are required");
+            }
+            precisions = List.copyOf(precisions);
             if (sizes.isEmpty() || generators.isEmpty()) {
                 throw new IllegalArgumentException("nothing to benchmark: no sizes or no generators");
             }
@@ -88,11 +102,12 @@ public final class GanBenchmark {
      * @param flops counted convolution/linear FLOPs of one step (null when not counted)
      * @param phaseMillis mean milliseconds of each phase over the timed steps
      * @param skippedSteps timed steps whose update was skipped for a non-finite loss
+     * @param precision the arithmetic of the step's convolutions and matrix products
      */
     public record ConfigResult(int resolution, int batch, ConvKind generator, ConvKind dConv, int ngf,
                                long generatorParams, long discriminatorTrainableParams, double[] stepMillis,
                                double[] cpuMillis, long baselineBytes, long peakBytes, FlopCounter.Totals flops,
-                               Map<Phase, Double> phaseMillis, int skippedSteps) {
+                               Map<Phase, Double> phaseMillis, int skippedSteps, Precision precision) {
 
         public double medianMillis() {
             return quantile(0.5);
@@ -153,7 +168,8 @@ public final class GanBenchmark {
         }
 
         public String label() {
-            return resolution + "²/b" + batch + " " + generator.name().toLowerCase(java.util.Locale.ROOT);
+            return resolution + "²/b" + batch + " " + generator.name().toLowerCase(java.util.Locale.ROOT) + " "
+                    + precision.label();
         }
     }
 
@@ -177,23 +193,28 @@ public final class GanBenchmark {
     public static BenchReport measure(Options o, Device device, Double peakGflops, String commandLine,
                                       Consumer<String> log, Consumer<BenchReport> partial) {
         MachineInfo machine = MachineInfo.describe(device, commandLine);
-        double peak;
+        Map<Precision, Double> peaks = new java.util.EnumMap<>(Precision.class);
         String source;
         if (peakGflops != null) {
-            peak = peakGflops;
+            for (Precision p : o.precisions()) {
+                peaks.put(p, peakGflops);
+            }
             source = "given with --peak-gflops";
         } else {
-            log.accept("measuring the peak: 3x3 convolution (8, 256, 64, 64), 256 -> 256 channels...");
-            peak = PeakConvThroughput.measureGflops(device, device.isGpu() ? 20 : 3);
-            source = "measured: best of the 3x3 convolution (8, 256, 64, 64) 256->256, forward";
-            log.accept(String.format(java.util.Locale.ROOT, "peak: %.0f GFLOP/s", peak));
+            for (Precision p : o.precisions()) {
+                log.accept("measuring the " + p.label() + " peak: 3x3 convolution (8, 256, 64, 64), 256 -> 256 channels...");
+                double peak = PeakConvThroughput.measureGflops(device, device.isGpu() ? 20 : 3, p);
+                peaks.put(p, peak);
+                log.accept(String.format(java.util.Locale.ROOT, "%s peak: %.0f GFLOP/s", p.label(), peak));
+            }
+            source = "measured: best of the 3x3 convolution (8, 256, 64, 64) 256->256, forward, in each precision";
         }
         List<ConfigResult> done = new ArrayList<>();
         run(o, device, new FastGanNetworks(), log, r -> {
             done.add(r);
-            partial.accept(new BenchReport(machine, peak, source, done));
+            partial.accept(new BenchReport(machine, peaks, source, done));
         });
-        return new BenchReport(machine, peak, source, done);
+        return new BenchReport(machine, peaks, source, done);
     }
 
     /**
@@ -208,16 +229,19 @@ public final class GanBenchmark {
         MemoryStats memory = new MemoryStats(device);
         for (Size size : o.sizes()) {
             for (ConvKind g : o.generators()) {
-                TrainConfig c = TrainConfig.builder().data("random").out("-").resolution(size.resolution())
-                        .batch(size.batch()).generator(g).dConv(o.dConv()).ngf(o.ngf()).backbone(o.backbone())
-                        .dInput(o.dInput()).seed(o.seed()).device(device.toString()).kimg(1).build();
-                log.accept(String.format("%s: %d untimed + %d timed steps...", label(size, g),
-                        (o.countFlops() ? 1 : 0) + o.warmup(), o.steps()));
-                ConfigResult r = runOne(c, o, device, factory, memory);
-                log.accept(String.format("%s: median %.0f ms/step, peak %.0f MiB", label(size, g), r.medianMillis(),
-                        r.peakBytes() / 1048576.0));
-                results.add(r);
-                onResult.accept(r);
+                for (Precision p : o.precisions()) {
+                    TrainConfig c = TrainConfig.builder().data("random").out("-").resolution(size.resolution())
+                            .batch(size.batch()).generator(g).dConv(o.dConv()).ngf(o.ngf()).backbone(o.backbone())
+                            .dInput(o.dInput()).seed(o.seed()).device(device.toString()).kimg(1).precision(p).build();
+                    String label = label(size, g) + " " + p.label();
+                    log.accept(String.format("%s: %d untimed + %d timed steps...", label,
+                            (o.countFlops() ? 1 : 0) + o.warmup(), o.steps()));
+                    ConfigResult r = runOne(c, o, device, factory, memory);
+                    log.accept(String.format("%s: median %.0f ms/step, peak %.0f MiB", label, r.medianMillis(),
+                            r.peakBytes() / 1048576.0));
+                    results.add(r);
+                    onResult.accept(r);
+                }
             }
         }
         return results;
@@ -275,10 +299,13 @@ public final class GanBenchmark {
                 }
             }
             ConfigResult result = new ConfigResult(c.resolution(), c.batch(), c.generator(), c.dConv(), c.ngf(), gParams,
-                    dTrainable, times, cpu, baseline, memory.peakBytes(), flops, clock.meanMillis(), skipped);
+                    dTrainable, times, cpu, baseline, memory.peakBytes(), flops, clock.meanMillis(), skipped,
+                    trainer.precision());
             if (o.profileDir() != null) {
                 profileOneStep(trainer, data, o.profileDir().resolve(String.format(java.util.Locale.ROOT,
-                        "profile-%dx%d-%s.json", c.resolution(), c.batch(), c.generator().name().toLowerCase(java.util.Locale.ROOT))));
+                        "profile-%dx%d-%s%s.json", c.resolution(), c.batch(),
+                        c.generator().name().toLowerCase(java.util.Locale.ROOT),
+                        trainer.precision() == Precision.FP32 ? "" : "-" + trainer.precision().label())));
             }
             return result;
         }

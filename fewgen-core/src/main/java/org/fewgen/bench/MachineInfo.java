@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Where a benchmark ran: CPU model, cores, libtorch's thread counts, device, versions, malloc's
@@ -34,6 +35,30 @@ public record MachineInfo(String cpuModel, int cores, int torchIntraOpThreads, i
                 JniUtils.getNumInteropThreads(), device.toString(), gpu,
                 "DJL " + Engine.getDjlVersion() + ", PyTorch " + Engine.getEngine("PyTorch").getVersion(),
                 System.getProperty("java.version"), NativeMalloc.describe(), Instant.now().toString(), commandLine);
+    }
+
+    /**
+     * Which of {@code wanted} the first {@code flags} line of {@code /proc/cpuinfo} lists, in the
+     * given order, space-separated ("" where there is no such file).
+     */
+    public static String cpuFlags(String... wanted) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    Set<String> have = Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+                    StringBuilder sb = new StringBuilder();
+                    for (String w : wanted) {
+                        if (have.contains(w)) {
+                            sb.append(sb.length() == 0 ? "" : " ").append(w);
+                        }
+                    }
+                    return sb.toString();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "";
     }
 
     /** The first {@code model name} line of {@code /proc/cpuinfo}, or the JVM's architecture. */

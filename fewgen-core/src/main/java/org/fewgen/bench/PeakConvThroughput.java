@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import org.fewgen.nn.Autocast;
+import org.fewgen.nn.Precision;
 import org.fewgen.nn.Tensors;
 
 /**
@@ -32,10 +34,21 @@ public final class PeakConvThroughput {
      * @return GFLOP/s of the fastest repetition
      */
     public static double measureGflops(Device device, int reps) {
+        return measureGflops(device, reps, Precision.FP32);
+    }
+
+    /**
+     * The same convolution with input and weight in {@code precision} (bf16: cast once before
+     * timing, so only the bf16 convolution is timed).
+     */
+    public static double measureGflops(Device device, int reps, Precision precision) {
         try (NDManager m = NDManager.newBaseManager(device)) {
             return Tensors.noGrad(() -> {
-                NDArray x = m.randomNormal(new Shape(N, CHANNELS, SIDE, SIDE));
-                NDArray w = m.randomNormal(new Shape(CHANNELS, CHANNELS, KERNEL, KERNEL));
+                NDArray x32 = m.randomNormal(new Shape(N, CHANNELS, SIDE, SIDE));
+                NDArray w32 = m.randomNormal(new Shape(CHANNELS, CHANNELS, KERNEL, KERNEL));
+                boolean bf16 = precision == Precision.BF16;
+                NDArray x = bf16 ? Autocast.lower(x32) : x32;
+                NDArray w = bf16 ? Autocast.lower(w32) : w32;
                 long best = Long.MAX_VALUE;
                 for (int i = 0; i <= reps; i++) {
                     DeviceSync.sync(m);

@@ -142,7 +142,9 @@ public final class FidEvaluator implements AutoCloseable {
     public DatasetStats realStats(String dataFingerprint, int resolution, long count,
                                   Supplier<Iterator<NDArray>> batches, boolean keepFeatures) {
         boolean keep = keepFeatures || smallSet(count);
-        StatsCache.Key key = new StatsCache.Key(dataFingerprint, network.id(), resolution, count);
+        // features computed in bf16 differ from fp32 ones: never mix the two through the cache
+        String networkId = network.id() + (org.fewgen.nn.Autocast.lowers() ? "+bf16" : "");
+        StatsCache.Key key = new StatsCache.Key(dataFingerprint, networkId, resolution, count);
         if (cache != null) {
             var hit = cache.load(key, keep);
             if (hit.isPresent()) {

@@ -13,6 +13,9 @@ import ai.djl.pytorch.jni.JniUtils;
  * and right more than the top and left when the total is odd (at stride 2 on an even input: 0
  * before, 1 after). Pretrained Keras networks need it to give their original outputs.
  *
+ * <p>Under {@link Autocast} bf16 the convolution computes in bf16 on casts of input, weight and
+ * bias, and its output is cast back to float32.
+ *
  * <p>Initialisation follows PyTorch's default: U(−1/√fan_in, 1/√fan_in) for weight and bias.
  */
 public class Conv2d extends Module implements Layer {
@@ -103,8 +106,16 @@ public class Conv2d extends Module implements Layer {
                 pad = 0;
             }
         }
-        NDArray y = JniUtils.convolution(Tensors.pt(input), Tensors.pt(weight), bias == null ? null : Tensors.pt(bias),
-                new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), groups);
+        NDArray y;
+        if (Autocast.lowersConv(groups, input.getShape().get(1), weight.getShape().get(0))) {
+            NDArray b = Autocast.lower(bias);
+            y = Autocast.raise(JniUtils.convolution(Tensors.pt(Autocast.lower(input)), Tensors.pt(Autocast.lower(weight)),
+                    b == null ? null : Tensors.pt(b), new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1),
+                    groups));
+        } else {
+            y = JniUtils.convolution(Tensors.pt(input), Tensors.pt(weight), bias == null ? null : Tensors.pt(bias),
+                    new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), groups);
+        }
         if (FlopCounter.isEnabled()) {
             FlopCounter.recordConv(input, weight, y);
         }

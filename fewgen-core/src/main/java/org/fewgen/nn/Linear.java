@@ -31,7 +31,14 @@ public class Linear extends Module implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
-        NDArray y = JniUtils.linear(Tensors.pt(x), Tensors.pt(weight), bias == null ? null : Tensors.pt(bias));
+        NDArray y;
+        if (Autocast.lowersMatmul(weight.getShape().get(1), weight.getShape().get(0))) {
+            NDArray b = Autocast.lower(bias);
+            y = Autocast.raise(JniUtils.linear(Tensors.pt(Autocast.lower(x)), Tensors.pt(Autocast.lower(weight)),
+                    b == null ? null : Tensors.pt(b)));
+        } else {
+            y = JniUtils.linear(Tensors.pt(x), Tensors.pt(weight), bias == null ? null : Tensors.pt(bias));
+        }
         if (FlopCounter.isEnabled()) {
             FlopCounter.recordMatmul(x, weight, y, weight.getShape().get(1));
         }

@@ -61,7 +61,12 @@ public class SpectralConvTranspose2d extends Module implements Layer {
             long n = s.get(0);
             long in = s.get(1);
             // divide the (small) output, not the (large) weight, by σ
-            y = x.reshape(n, in).matMul(weight.reshape(in, -1)).reshape(n, outChannels, kernel, kernel).divi(sigma);
+            if (Autocast.lowersMatmul(in, weight.size() / in)) {
+                y = Autocast.raise(Autocast.lower(x).reshape(n, in).matMul(Autocast.lower(weight).reshape(in, -1)));
+            } else {
+                y = x.reshape(n, in).matMul(weight.reshape(in, -1));
+            }
+            y = y.reshape(n, outChannels, kernel, kernel).divi(sigma);
             if (FlopCounter.isEnabled()) {
                 FlopCounter.recordMatmul(x, weight, y, in);
             }

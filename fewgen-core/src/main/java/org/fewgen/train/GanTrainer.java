@@ -9,7 +9,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import org.fewgen.io.SafeTensors;
+import org.fewgen.nn.Autocast;
 import org.fewgen.nn.Module;
+import org.fewgen.nn.Precision;
 import org.fewgen.nn.Tensors;
 import org.fewgen.optim.Adam;
 
@@ -59,6 +61,7 @@ public final class GanTrainer implements AutoCloseable {
     private final Ema ema;
     private final NDArray gridLatents;
     private final Engine engine = Engine.getEngine("PyTorch");
+    private final Precision precision;
 
     private long step;
     private long nimg;
@@ -81,6 +84,7 @@ public final class GanTrainer implements AutoCloseable {
      */
     public GanTrainer(TrainConfig config, NetworkFactory factory, Device device) {
         this.config = config;
+        this.precision = config.precision().resolve(device);
         this.manager = NDManager.newBaseManager(device);
         // weights are drawn from the seed too, so two runs with one seed start from the same G and D
         JniUtils.setSeed(config.seed());
@@ -188,7 +192,8 @@ public final class GanTrainer implements AutoCloseable {
                     + r + ", " + r + ")");
         }
         StepResult result;
-        try (NDScope scope = new NDScope(); NDManager sm = manager.newSubManager()) {
+        try (Autocast.Scope cast = Autocast.enter(precision);
+             NDScope scope = new NDScope(); NDManager sm = manager.newSubManager()) {
             scope.suppressNotUsedWarning();
             NDArray reals = sm.create(realHost, new Shape(b, 3, r, r));
             float lossGValue = generatorStep(sm, zG, s);
@@ -345,7 +350,7 @@ public final class GanTrainer implements AutoCloseable {
         int chunk = Math.max(1, config.batch());
         boolean wasTraining = net.module().isTraining();
         net.module().train(false);
-        try {
+        try (Autocast.Scope cast = Autocast.enter(precision)) {
             for (int i = 0; i < n; i += chunk) {
                 int end = Math.min(n, i + chunk);
                 int from = i;
@@ -434,6 +439,11 @@ public final class GanTrainer implements AutoCloseable {
 
     public TrainConfig config() {
         return config;
+    }
+
+    /** The precision of this trainer's steps and samples ({@code auto} resolved for its device). */
+    public Precision precision() {
+        return precision;
     }
 
     /** The manager owning G, G_ema, D, the optimizer moments and the grid latents. */

@@ -1,6 +1,7 @@
 package org.fewgen.train;
 
 import ai.djl.ndarray.NDArray;
+import org.fewgen.nn.Autocast;
 import org.fewgen.nn.Layer;
 import org.fewgen.nn.Module;
 
@@ -14,7 +15,11 @@ import org.fewgen.nn.Module;
  */
 public record Net(Module module, Layer forward) {
 
+    /**
+     * Runs the network; its output is float32 even when {@link Autocast} bf16 made it in bfloat16,
+     * so losses, reductions and images read back are computed in fp32.
+     */
     public NDArray apply(NDArray x) {
-        return forward.forward(x);
+        return Autocast.toFloat32(forward.forward(x));
     }
 }

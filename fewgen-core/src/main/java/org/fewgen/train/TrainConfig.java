@@ -7,6 +7,7 @@ import org.fewgen.gan.ConvKind;
 import org.fewgen.gan.DiffAugment;
 import org.fewgen.gan.DiscriminatorConfig;
 import org.fewgen.gan.GeneratorConfig;
+import org.fewgen.nn.Precision;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -49,6 +50,9 @@ import java.util.Map;
  * @param maxNonFinite consecutive non-finite steps after which the last snapshot is reloaded
  * @param dInput side that images smaller than it are resized up to before D's feature network
  *     (224 as the reference; 0 in configs written before the option means 224)
+ * @param precision arithmetic of convolutions and matrix products ({@code fp32}, {@code bf16}, or
+ *     {@code auto} until {@link Training} resolves it for the device; a config written before the
+ *     option has none and means {@code fp32}). Not part of the architecture: a resumed run may change it.
  */
 public record TrainConfig(
         String data,
@@ -76,7 +80,8 @@ public record TrainConfig(
         double emaKimg,
         double emaRampup,
         int maxNonFinite,
-        int dInput) {
+        int dInput,
+        Precision precision) {
 
     /** The reference DiffAugment policy of Projected GAN. */
     public static final String DEFAULT_AUG_POLICY = "color,translation,cutout";
@@ -142,6 +147,7 @@ public record TrainConfig(
         dInput = dInput == 0 ? DiscriminatorConfig.DEFAULT_FEATURE_INPUT_SIZE : dInput;
         DiscriminatorConfig.checkFeatureInputSize(dInput);
         device = device == null ? "auto" : device;
+        precision = precision == null ? Precision.FP32 : precision;
         augPolicy = augPolicy == null ? DEFAULT_AUG_POLICY : augPolicy;
         DiffAugment.parsePolicy(augPolicy); // fails naming the unknown operation
     }
@@ -159,6 +165,12 @@ public record TrainConfig(
     /** The projected discriminator's settings (its projector seeded with the run's seed). */
     public DiscriminatorConfig discriminatorConfig() {
         return new DiscriminatorConfig(backbone, dConv, diffAugment, augPolicy, seed, dInput);
+    }
+
+    /** This config with {@code precision} resolved for {@code device} ({@code auto} becomes fp32 or bf16). */
+    public TrainConfig withResolvedPrecision(ai.djl.Device device) {
+        Precision resolved = precision.resolve(device);
+        return resolved == precision ? this : Builder.from(this).precision(resolved).build();
     }
 
     /** The reference EMA half-life for a batch size: {@code batch·10/32} kimg. */
@@ -297,6 +309,7 @@ public record TrainConfig(
         double emaRampup = 0.05;
         int maxNonFinite = 3;
         int dInput = DiscriminatorConfig.DEFAULT_FEATURE_INPUT_SIZE;
+        Precision precision = Precision.FP32;
 
         public static Builder from(TrainConfig c) {
             Builder b = new Builder();
@@ -326,6 +339,7 @@ public record TrainConfig(
             b.emaRampup = c.emaRampup;
             b.maxNonFinite = c.maxNonFinite;
             b.dInput = c.dInput;
+            b.precision = c.precision;
             return b;
         }
 
@@ -353,11 +367,13 @@ public record TrainConfig(
         public Builder emaRampup(double v) { emaRampup = v; return this; }
         public Builder maxNonFinite(int v) { maxNonFinite = v; return this; }
         public Builder dInput(int v) { dInput = v; return this; }
+        public Builder precision(Precision v) { precision = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(data, out, resolution, generator, dConv, batch, kimg, ngf, zDim, snapKimg, seed,
                     device, backbone, backboneWeights, mirror, logEvery, diffAugment, augPolicy, lr, beta1, beta2,
-                    eps, emaKimg == null ? referenceEmaKimg(batch) : emaKimg, emaRampup, maxNonFinite, dInput);
+                    eps, emaKimg == null ? referenceEmaKimg(batch) : emaKimg, emaRampup, maxNonFinite, dInput,
+                    precision);
         }
     }
 }

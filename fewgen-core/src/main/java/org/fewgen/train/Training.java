@@ -2,6 +2,7 @@ package org.fewgen.train;
 
 import ai.djl.Device;
 import org.fewgen.data.ImageSet;
+import org.fewgen.nn.Precision;
 import org.fewgen.data.ImageSources;
 import org.fewgen.data.Transform;
 import org.fewgen.util.Devices;
@@ -45,6 +46,9 @@ public final class Training {
     public static TrainingRun.Result launch(TrainConfig config, Path resume, PrintStream out,
                                             FidMonitor.Settings fid, TrainingRun.Options options) throws IOException {
         Device device = Devices.choose(config.device());
+        Precision requested = config.precision();
+        config = config.withResolvedPrecision(device);
+        out.println(Precision.describe(requested, config.precision(), device));
         ImageSet set = ImageSources.load(config.data(), config.resolution(), Transform.CENTER_CROP);
         out.printf(Locale.ROOT, "data: %d images from %s at %d²%s%n", set.size(), config.data(), config.resolution(),
                 set.skipped().isEmpty() ? "" : " (" + set.skipped().size() + " files skipped: "

@@ -25,7 +25,7 @@ class FidEvaluatorTest {
     @TempDir
     Path tmp;
 
-    private static ImageSet randomImages(int n, int r, long seed) {
+    static ImageSet randomImages(int n, int r, long seed) {
         byte[] px = new byte[n * 3 * r * r];
         Random rng = new Random(seed);
         for (int i = 0; i < n; i++) {
