@@ -31,7 +31,8 @@ for seed in $SEEDS; do
   if [ -z "$run" ]; then
     "$fewgen" gan train --data "$zip" --out "$fdir" --res "$RES" --generator "$GENERATOR" --d-conv "$DCONV" \
       --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH" --kimg "$KIMG" --snap "$EVERY" --seed "$seed" --device cpu
-  elif ! ls "$run"snapshot-*"$(printf '%010.3f' "$KIMG")".safetensors >/dev/null 2>&1; then
+  elif [ "$(ls "$run"snapshot-*.safetensors 2>/dev/null | python3 -c "import os, sys
+print(max([float(os.path.basename(l.strip())[len('snapshot-'):-len('.safetensors')]) for l in sys.stdin] or [0]) >= $KIMG)")" != True ]; then
     "$fewgen" gan train --resume "$run" --kimg "$KIMG"
   fi
   # official: sample folders every EVERY kimg
