@@ -3,13 +3,12 @@ package org.fewgen.metrics;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.fewgen.TestEnv;
+import org.fewgen.cli.CommandRun;
 import org.fewgen.cli.FewgenCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,17 +19,8 @@ class MetricsFidCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = FewgenCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
@@ -38,7 +28,7 @@ class MetricsFidCommandTest {
         Path weights = TestEnv.weights().resolve(InceptionWeights.NSFWJS_FILE_NAME);
         Path json = tmp.resolve("fid.json");
         // 2 images per set keep the Inception forward passes (~6 GFLOP each) few
-        Run r = run("metrics", "fid", "--real", "builtin:shapes:2", "--fake", "builtin:shapes:2", "--resolution", "32",
+        CommandRun r = run("metrics", "fid", "--real", "builtin:shapes:2", "--fake", "builtin:shapes:2", "--resolution", "32",
                 "--inception-weights", weights.toString(), "--no-cache", "--kid", "--batch", "2",
                 "--json", json.toString(), "--device", "cpu");
         assertThat(r.code()).as(r.err()).isZero();
@@ -55,29 +45,29 @@ class MetricsFidCommandTest {
 
     @Test
     void badOptionsFailWithOneLineNamingThem() {
-        Run missing = run("metrics", "fid", "--real", "builtin:shapes:2", "--fake", "builtin:shapes:2",
+        CommandRun missing = run("metrics", "fid", "--real", "builtin:shapes:2", "--fake", "builtin:shapes:2",
                 "--inception-weights", tmp.resolve("nope.safetensors").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).startsWith("fewgen: error: --inception-weights ")
                 .contains("nope.safetensors: no such file").doesNotContain("\n");
 
-        Run variant = run("metrics", "fid", "--real", "a", "--fake", "b", "--inception-variant", "alexnet");
+        CommandRun variant = run("metrics", "fid", "--real", "a", "--fake", "b", "--inception-variant", "alexnet");
         assertThat(variant.err()).contains("--inception-variant must be fid, imagenet or nsfwjs, not 'alexnet'");
 
-        Run num = run("metrics", "fid", "--real", "a", "--fake", "b", "--num", "-3");
+        CommandRun num = run("metrics", "fid", "--real", "a", "--fake", "b", "--num", "-3");
         assertThat(num.err()).contains("--num must be >= 0");
     }
 
     @Test
     void ganFidTakesTheSameNetworkOptionsAndChecksThemBeforeReadingTheCheckpoint() {
         String missing = tmp.resolve("no-run").toString();
-        Run variant = run("gan", "fid", "--checkpoint", missing, "--data", "builtin:shapes:2",
+        CommandRun variant = run("gan", "fid", "--checkpoint", missing, "--data", "builtin:shapes:2",
                 "--inception-variant", "alexnet");
         assertThat(variant.code()).isEqualTo(2);
         assertThat(variant.err().strip()).isEqualTo(
                 "fewgen: error: --inception-variant must be fid, imagenet or nsfwjs, not 'alexnet'");
 
-        Run batch = run("gan", "fid", "--checkpoint", missing, "--data", "builtin:shapes:2", "--batch", "0",
+        CommandRun batch = run("gan", "fid", "--checkpoint", missing, "--data", "builtin:shapes:2", "--batch", "0",
                 "--no-cache");
         assertThat(batch.code()).isEqualTo(2);
         assertThat(batch.err()).contains("--batch must be >= 1, got 0");
