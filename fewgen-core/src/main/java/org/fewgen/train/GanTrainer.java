@@ -66,6 +66,8 @@ public final class GanTrainer implements AutoCloseable {
     private long step;
     private long nimg;
     private long recoveries;
+    /** SHA-256 of D's frozen tensors: they never change, so it is hashed once, not at every snapshot. */
+    private String frozenFingerprint;
     private double trainSeconds;
     private PhaseTimer timer;
     private LongPredicate nonFiniteInjector;
@@ -387,7 +389,7 @@ public final class GanTrainer implements AutoCloseable {
         meta.put(Snapshot.META_RECOVERIES, Long.toString(recoveries));
         meta.put("train_seconds", Double.toString(trainSeconds));
         meta.put("fewgen_version", Provenance.fewgenVersion());
-        meta.put(Snapshot.META_FROZEN_SHA256, Snapshot.frozenFingerprint(d));
+        meta.put(Snapshot.META_FROZEN_SHA256, frozenFingerprint(d));
         // on a GPU the host copies made while writing are new arrays: the scope closes them
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -414,7 +416,7 @@ public final class GanTrainer implements AutoCloseable {
             generatorEma.module().loadStateDict(Snapshot.strip(all, Snapshot.PREFIX_G_EMA), true, origin);
             Map<String, NDArray> d = discriminator.module().stateDict();
             String frozen = meta.get(Snapshot.META_FROZEN_SHA256);
-            if (frozen != null && !frozen.equals(Snapshot.frozenFingerprint(d))) {
+            if (frozen != null && !frozen.equals(frozenFingerprint(d))) {
                 throw new IllegalArgumentException(origin + ": the feature network or projector rebuilt now differs"
                         + " from the one this run was trained with (backbone weights file changed?)");
             }
@@ -435,6 +437,13 @@ public final class GanTrainer implements AutoCloseable {
         nimg = Long.parseLong(meta.get(Snapshot.META_NIMG));
         recoveries = Long.parseLong(meta.getOrDefault(Snapshot.META_RECOVERIES, "0"));
         trainSeconds = Double.parseDouble(meta.getOrDefault("train_seconds", "0"));
+    }
+
+    private String frozenFingerprint(Map<String, NDArray> dState) {
+        if (frozenFingerprint == null) {
+            frozenFingerprint = Snapshot.frozenFingerprint(dState);
+        }
+        return frozenFingerprint;
     }
 
     public TrainConfig config() {
