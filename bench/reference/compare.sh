@@ -4,7 +4,7 @@
 # own and slow drifts of the machine hit both alike). Prints fewgen/reference per round and the
 # reference's own tables (fewgen's are in each OUT_DIR/fewgen-*.log).
 #
-#   apt-get install python3-torch python3-torchvision     # PyTorch 1.13 (Debian 12)
+#   apt-get install python3-torch python3-torchvision libopenblas0-pthread     # PyTorch 1.13 (Debian 12)
 #   git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
 #   bench/reference/compare.sh /tmp/projected-gan /tmp/compare 64x8,64x16,256x4 6 3
 #
@@ -23,6 +23,7 @@
 # reference runs with glibc's defaults, as `python train.py` does, unless REFERENCE_GLIBC_TUNABLES
 # gives it a setting (e.g. fewgen's, to see what the same change does for PyTorch).
 set -euo pipefail
+source "$(dirname "$0")/blas_check.sh"
 usage="usage: compare.sh PROJECTED_GAN_CHECKOUT OUT_DIR [SIZES] [STEPS] [ROUNDS]"
 repo=${1:?$usage}
 out=${2:?$usage}

@@ -19,7 +19,7 @@ Every --eval-every kimg it writes `samples-<kimg>/` (the EMA generator's images 
 every --log-every steps a line in metrics.jsonl with fewgen's field names (kimg, loss_G, loss_D,
 D_real, D_fake), so one plotting step reads both sides.
 
-  apt-get install python3-torch python3-torchvision
+  apt-get install python3-torch python3-torchvision libopenblas0-pthread
   git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
   ./fewgen data prepare builtin:shapes --res 64 --out /tmp/shapes64.zip
   /usr/bin/python3 bench/reference/learning_curve.py --repo /tmp/projected-gan --data /tmp/shapes64.zip \\

@@ -4,7 +4,7 @@
 # offline Inception and real-set statistics), written to OUT/curves.csv. Resumable: a side whose
 # last point exists is skipped, so a run stopped by the end of a session continues where it was.
 #
-#   apt-get install python3-torch python3-torchvision
+#   apt-get install python3-torch python3-torchvision libopenblas0-pthread
 #   git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
 #   FEWGEN_WEIGHTS=../shared/weights bench/reference/learning_curves.sh /tmp/projected-gan builtin:shapes runs/curves-shapes
 #
@@ -12,6 +12,7 @@
 # demo's model: RES 64, GENERATOR dsc, DCONV dsc, DINPUT 128, NGF 32, BATCH 8. Run it alone on the
 # machine (two CPU-heavy processes slow each other 5-40x): each side runs to the end before the next.
 set -euo pipefail
+source "$(dirname "$0")/blas_check.sh"
 repo="$1"; data="$2"; out="$3"
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 KIMG="${KIMG:-20}"; EVERY="${EVERY:-4}"; SEEDS="${SEEDS:-0 1}"; SAMPLES="${SAMPLES:-256}"
@@ -67,19 +68,6 @@ done
 mv "$csv.tmp" "$csv"
 cat "$csv"
 
-# FID vs kimg as a PNG when matplotlib is there (apt-get install python3-matplotlib)
-/usr/bin/python3 - "$csv" "$out/curves.png" <<'PY' || echo "no plot: install python3-matplotlib for $out/curves.png"
-import csv, sys
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-rows = list(csv.DictReader(open(sys.argv[1])))
-fig, ax = plt.subplots(figsize=(7, 4.5))
-for side, style in (("fewgen", "-o"), ("official", "--s")):
-    for seed in sorted({r["seed"] for r in rows}):
-        pts = sorted((float(r["kimg"]), float(r["fid"])) for r in rows if r["side"] == side and r["seed"] == seed)
-        if pts:
-            ax.plot(*zip(*pts), style, label=f"{side} seed {seed}")
-ax.set_xlabel("kimg"); ax.set_ylabel("FID (offline nsfwjs Inception)"); ax.legend(); ax.grid(alpha=0.3)
-fig.tight_layout(); fig.savefig(sys.argv[2], dpi=120)
-PY
+# FID and D's logits vs kimg (curves.png) and the samples side by side (grids.png)
+/usr/bin/python3 "$here/bench/reference/plot_curves.py" "$out" --title "${TITLE:-$data, ${RES}x$RES}" \
+  || echo "no plots: apt-get install python3-matplotlib python3-pil"

@@ -13,7 +13,7 @@ Substitutions, because timm is not installable from Debian's packages:
     SeparableConv2d (spectral-normed depthwise 3×3 + pointwise 1×1).
 Each configuration runs in its own process so that its peak resident set is its own.
 
-  apt-get install python3-torch python3-torchvision   # PyTorch 1.13 on Debian 12
+  apt-get install python3-torch python3-torchvision libopenblas0-pthread   # PyTorch 1.13 on Debian 12
   python3 bench/reference/projected_gan_step.py --repo /path/to/projected-gan --sizes 64x8,64x16,256x4
 """
 import argparse

@@ -12,7 +12,7 @@ Adams with betas (0, 0.99), EMA) and compares the losses, every gradient and eve
 tensor with fewgen's step, element for element. With --fixtures it also writes the small JSON
 fixtures (norms and random-sign projections) that StepParityTest checks in the Java suite.
 
-  apt-get install python3-torch python3-torchvision      # PyTorch 1.13 (Debian 12)
+  apt-get install python3-torch python3-torchvision libopenblas0-pthread      # PyTorch 1.13 (Debian 12)
   git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
   mvn -q -DskipTests package                              # fewgen.jar and the test classes
   /usr/bin/python3 bench/reference/step_parity.py --repo /tmp/projected-gan --work /tmp/parity \

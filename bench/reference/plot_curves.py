@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Pictures of a learning-curve comparison (learning_curves.sh): OUT/curves.png and OUT/grids.png.
+
+curves.png: FID vs kimg (OUT/curves.csv) for every side and seed, and D's mean logit on reals and
+on fakes vs kimg from each side's metrics.jsonl (averaged over windows of --window kimg, because
+single logged steps swing by several units).
+grids.png: the first --cells samples of each side and seed side by side at each kimg where both
+sides have a grid (fewgen: fakes_<kimg>.png of its run folder; official: fakes-<kimg>.png).
+
+    /usr/bin/python3 bench/reference/plot_curves.py runs/curves-shapes --title "builtin:shapes, 64x64"
+
+Needs matplotlib and Pillow (apt-get install python3-matplotlib python3-pil).
+"""
+import argparse
+import csv
+import glob
+import json
+import os
+import re
+from collections import defaultdict
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from PIL import Image, ImageDraw
+
+
+def runs(out):
+    """(side, seed) -> (metrics.jsonl, {kimg: grid png}) for every side folder under out."""
+    found = {}
+    for folder in sorted(glob.glob(os.path.join(out, "fewgen-s*"))):
+        seed = folder.rsplit("-s", 1)[1]
+        run = sorted(glob.glob(os.path.join(folder, "0*")))
+        if not run:
+            continue
+        grids = {0.0: os.path.join(run[0], "fakes_init.png")}
+        for png in glob.glob(os.path.join(run[0], "fakes_*.png")):
+            m = re.match(r"fakes_(\d+(?:\.\d+)?)\.png$", os.path.basename(png))
+            if m:
+                grids[float(m.group(1))] = png
+        found[("fewgen", seed)] = (os.path.join(run[0], "metrics.jsonl"), grids)
+    for folder in sorted(glob.glob(os.path.join(out, "official-s*"))):
+        seed = folder.rsplit("-s", 1)[1]
+        grids = {}
+        for png in glob.glob(os.path.join(folder, "fakes-*.png")):
+            grids[float(os.path.basename(png)[len("fakes-"):-len(".png")])] = png
+        found[("official", seed)] = (os.path.join(folder, "metrics.jsonl"), grids)
+    return found
+
+
+def logits(metrics, window):
+    """Window centres and the mean D(real), D(fake) of the logged steps in each window."""
+    sums = defaultdict(lambda: [0.0, 0.0, 0])
+    if not os.path.exists(metrics):
+        return [], [], []
+    for line in open(metrics):
+        try:
+            o = json.loads(line)
+        except ValueError:
+            continue  # a torn last line of a run still being written
+        if "D_real" in o and "D_fake" in o and "kimg" in o and "event" not in o:
+            k = int((o["kimg"] - 1e-9) // window)
+            s = sums[k]
+            s[0] += o["D_real"]; s[1] += o["D_fake"]; s[2] += 1
+    keys = sorted(sums)
+    return ([(k + 0.5) * window for k in keys], [sums[k][0] / sums[k][2] for k in keys],
+            [sums[k][1] / sums[k][2] for k in keys])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out", help="the OUT folder of learning_curves.sh")
+    ap.add_argument("--title", default="", help="data and resolution, for the figure titles")
+    ap.add_argument("--window", type=float, default=0.5, help="kimg per averaged logit point")
+    ap.add_argument("--cells", type=int, default=16, help="samples per side in grids.png (a square number)")
+    args = ap.parse_args()
+    found = runs(args.out)
+    colours = {"fewgen": "tab:blue", "official": "tab:orange"}
+    marks = {"0": "o", "1": "s", "2": "^", "3": "D"}
+
+    fig, (ax_fid, ax_d) = plt.subplots(1, 2, figsize=(12, 4.5))
+    csv_path = os.path.join(args.out, "curves.csv")
+    if os.path.exists(csv_path):
+        rows = list(csv.DictReader(open(csv_path)))
+        for side in ("fewgen", "official"):
+            for seed in sorted({r["seed"] for r in rows}):
+                pts = sorted((float(r["kimg"]), float(r["fid"])) for r in rows if r["side"] == side and r["seed"] == seed)
+                if pts:
+                    ax_fid.plot(*zip(*pts), "-" if side == "fewgen" else "--", marker=marks.get(seed, "o"),
+                                color=colours[side], label=f"{side} seed {seed}")
+    ax_fid.set_xlabel("kimg (thousands of real images shown to D)")
+    ax_fid.set_ylabel("FID (offline nsfwjs Inception v3; lower is better)")
+    ax_fid.set_title(f"FID vs training {args.title}".strip())
+    ax_fid.grid(alpha=0.3); ax_fid.legend(fontsize=8)
+    for (side, seed), (metrics, _) in sorted(found.items()):
+        x, real, fake = logits(metrics, args.window)
+        ls = "-" if seed == "0" else ":"
+        ax_d.plot(x, real, ls, color=colours[side], label=f"{side} s{seed} D(real)")
+        ax_d.plot(x, fake, ls, color=colours[side], alpha=0.5, label=f"{side} s{seed} D(fake)")
+    ax_d.axhline(1, color="grey", lw=0.5); ax_d.axhline(-1, color="grey", lw=0.5)
+    ax_d.set_xlabel("kimg"); ax_d.set_ylabel(f"mean D logit (per {args.window} kimg)")
+    ax_d.set_title("D on reals (upper) and fakes (lower); hinge margins at ±1")
+    ax_d.grid(alpha=0.3); ax_d.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(os.path.join(args.out, "curves.png"), dpi=110)
+    print("wrote", os.path.join(args.out, "curves.png"))
+
+    # grids: one row per kimg that every side has, one column per side and seed
+    columns = sorted(found)
+    common = sorted(set.intersection(*[set(g) for _, g in found.values()])) if found else []
+    if not common:
+        return
+    side_cells = int(round(args.cells ** 0.5))
+    cell = None
+    tiles = []
+    for kimg in common:
+        row = []
+        for key in columns:
+            img = Image.open(found[key][1][kimg]).convert("RGB")
+            n = 8  # both sides write 8x8 grids
+            cell = img.width // n
+            row.append(img.crop((0, 0, cell * side_cells, cell * side_cells)))
+        tiles.append(row)
+    pad, label_h, label_w = 6, 18, 70
+    w = label_w + len(columns) * (cell * side_cells + pad)
+    h = label_h + len(common) * (cell * side_cells + pad)
+    sheet = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(sheet)
+    for j, (side, seed) in enumerate(columns):
+        draw.text((label_w + j * (cell * side_cells + pad) + 4, 3), f"{side} seed {seed}", fill="black")
+    for i, kimg in enumerate(common):
+        y = label_h + i * (cell * side_cells + pad)
+        draw.text((4, y + cell * side_cells // 2 - 6), f"{kimg:g} kimg", fill="black")
+        for j, tile in enumerate(tiles[i]):
+            sheet.paste(tile, (label_w + j * (cell * side_cells + pad), y))
+    sheet.save(os.path.join(args.out, "grids.png"))
+    print("wrote", os.path.join(args.out, "grids.png"))
+
+
+if __name__ == "__main__":
+    main()
