@@ -171,6 +171,17 @@ def load(module, tensors, what):
     module.load_state_dict({k: torch.from_numpy(v) for k, v in tensors.items()}, strict=False)
 
 
+def snapshot_config(meta):
+    """The settings this script needs from a snapshot's config, by the flat names fewgen wrote before
+    its config became nested records (generator, discriminator, optimizer, run); both forms are read."""
+    config = json.loads(meta["config"])
+    if "run" not in config:
+        return config
+    g, d = config["generator"], config["discriminator"]
+    return {"resolution": g["resolution"], "ngf": g["ngf"], "generator": g["conv"], "dConv": d["headConv"],
+            "dInput": d["featureInputSize"], "diffAugment": d["diffAugment"]}
+
+
 def strip(tensors, prefix, add=""):
     return {add + k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
 
@@ -183,7 +194,7 @@ def official_step(repo, case_dir, double=False, threads=2):
     torch.set_num_threads(threads)
     state, meta = read_safetensors(os.path.join(case_dir, "before.safetensors"))
     inputs, imeta = read_safetensors(os.path.join(case_dir, "inputs.safetensors"))
-    config = json.loads(meta["config"])
+    config = snapshot_config(meta)
     res, ngf = config["resolution"], config["ngf"]
     assert config["dInput"] == 224 and not config["diffAugment"], "the official D resizes to 224 and augments unless off"
 
@@ -346,7 +357,7 @@ def input_gradient(repo, case_dir, double=False, clamp=False):
     import torch
     state, meta = read_safetensors(os.path.join(case_dir, "before.safetensors"))
     inputs, _ = read_safetensors(os.path.join(case_dir, "inputs.safetensors"))
-    config = json.loads(meta["config"])
+    config = snapshot_config(meta)
     feature_net = mobilenetv2()
     _, D = build(repo, config["resolution"], config["generator"].lower(), config["dConv"].lower(), config["ngf"],
                  feature_net)

@@ -19,8 +19,10 @@ import java.util.Map;
 /**
  * Trains a Faster Projected GAN: the FastGAN-lite generator (standard or depthwise separable
  * convolutions) against the projected discriminator, in a numbered run folder under
- * {@link TrainConfig#out()} with snapshots, fakes grids and {@code metrics.jsonl}, exactly as
- * {@code fewgen gan train} does.
+ * {@link org.fewgen.train.RunSettings#out()} with snapshots, fakes grids and {@code metrics.jsonl},
+ * exactly as {@code fewgen gan train} does. A {@link TrainConfig} checks its settings when it is
+ * built ({@link org.fewgen.util.SettingException} names the setting), so a config that exists is
+ * one the command would accept too.
  *
  * <pre>{@code
  * TrainConfig config = TrainConfig.builder().data("builtin:shapes").resolution(64).kimg(2).build();
@@ -42,7 +44,7 @@ public final class FastGan {
         Listener NONE = new Listener() { };
 
         /**
-         * Every {@link TrainConfig#logEvery()} steps.
+         * Every {@link org.fewgen.train.RunSettings#logEvery()} steps.
          *
          * @param nimg real images shown to D so far
          * @param totalNimg images at the end of training
@@ -87,15 +89,12 @@ public final class FastGan {
         return run(config, null, listener);
     }
 
-    /** Continues {@code runDir} from its newest complete snapshot up to {@code config.kimg()}. */
+    /** Continues {@code runDir} from its newest complete snapshot up to {@code config.run().kimg()}. */
     public static Result resume(TrainConfig config, Path runDir, Listener listener) {
         return run(config, runDir, listener);
     }
 
     private static Result run(TrainConfig config, Path resume, Listener listener) {
-        // FastGAN's own checks first, so a bad setting creates nothing on disk
-        config.generatorConfig();
-        config.discriminatorConfig();
         Listener l = listener == null ? Listener.NONE : listener;
         TrainingRun.Options options = new TrainingRun.Options()
                 .progress(progressOf(l))

@@ -57,7 +57,7 @@ public final class GanGenerator implements AutoCloseable {
 
     /** One image per seed, {@link #resolution()} pixels square. */
     public List<BufferedImage> generate(long... seeds) {
-        int z = sampler.config().zDim();
+        int z = sampler.config().generator().zDim();
         float[] latents = new float[seeds.length * z];
         for (int i = 0; i < seeds.length; i++) {
             System.arraycopy(sampler.latent(seeds[i]), 0, latents, i * z, z);
@@ -95,7 +95,7 @@ public final class GanGenerator implements AutoCloseable {
 
     /** Side of the generated images in pixels. */
     public int resolution() {
-        return sampler.config().resolution();
+        return sampler.config().generator().resolution();
     }
 
     /** The training configuration the generator was made with. */

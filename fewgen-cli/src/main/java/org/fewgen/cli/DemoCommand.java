@@ -94,7 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         TrainConfig config = config();
         System.out.println("fewgen demo: Faster Projected GAN on " + DATA + " (procedural coloured shapes), "
-                + RESOLUTION + "x" + RESOLUTION + ", " + config.kimg() + " kimg (" + config.totalSteps()
+                + RESOLUTION + "x" + RESOLUTION + ", " + config.run().kimg() + " kimg (" + config.run().totalSteps()
                 + " steps); sized for under 15 minutes on 2 CPU cores");
         OutputFolders.require("--out", java.nio.file.Path.of(out));
         boolean inception = inceptionAvailable();
@@ -104,7 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
         TrainingRun.Result r;
         try (org.fewgen.util.GracefulStop stop = org.fewgen.util.GracefulStop.install(System.err)) {
             r = Training.launch(config, null, commandLine, System.out, fidSamples == 0 ? null
-                    : new FidMonitor.Settings(config.kimg(), fidSamples, null, false, !inception));
+                    : new FidMonitor.Settings(config.run().kimg(), fidSamples, null, false, !inception));
         }
         printFid(r.metrics(), inception ? "FID (offline nsfwjs Inception v3; not comparable to published FIDs)"
                 : "Frechet distance in the bundled MobileNetV2's features (D's own network, so it flatters G; set "

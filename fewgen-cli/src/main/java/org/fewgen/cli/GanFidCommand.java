@@ -67,8 +67,8 @@ public final class GanFidCommand implements Callable<Integer> {
              Sampler sampler = new Sampler(snapshot, new FastGanNetworks(), d);
              FidEvaluator eval = fid.openEvaluator(info, d, err);
              NDManager manager = NDManager.newBaseManager(d)) {
-            int r = sampler.config().resolution();
-            int zDim = sampler.config().zDim();
+            int r = sampler.config().generator().resolution();
+            int zDim = sampler.config().generator().zDim();
             ImageSet reals = ImageSources.load(data, r, Transform.CENTER_CROP);
             err.printf("generator: %s (%d²)%nreal: %s%nnetwork: %s on %s%n", snapshot, r, reals, info.describe(), d);
             DatasetStats real = eval.realStats(reals, reals.size(), fid.kid);

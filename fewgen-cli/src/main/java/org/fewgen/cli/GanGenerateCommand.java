@@ -73,8 +73,8 @@ public final class GanGenerateCommand implements Callable<Integer> {
         org.fewgen.nn.Precision p = precision.resolve(d, System.err);
         try (org.fewgen.nn.Autocast.Scope cast = org.fewgen.nn.Autocast.enter(p);
              Sampler sampler = new Sampler(file, new FastGanNetworks(), d)) {
-            int r = sampler.config().resolution();
-            int zDim = sampler.config().zDim();
+            int r = sampler.config().generator().resolution();
+            int zDim = sampler.config().generator().zDim();
             float[] z = new float[seedList.size() * zDim];
             for (int i = 0; i < seedList.size(); i++) {
                 System.arraycopy(sampler.latent(seedList.get(i)), 0, z, i * zDim, zDim);
@@ -87,7 +87,7 @@ public final class GanGenerateCommand implements Callable<Integer> {
             int shown = Math.min(seedList.size(), layout[0] * layout[1]);
             ImageGrid.writePng(out.resolve("grid.png"), ImageGrid.grid(images, shown, r, layout[0]));
             System.out.printf(Locale.ROOT, "%d images from %s (%d², %s generator) in %s, grid.png %dx%d%n",
-                    seedList.size(), file, r, sampler.config().generator().name().toLowerCase(Locale.ROOT), out,
+                    seedList.size(), file, r, sampler.config().generator().conv().label(), out,
                     layout[0], layout[1]);
             if (interpolate > 0) {
                 writeInterpolation(sampler, seedList, layout[1], spherical);
@@ -105,8 +105,8 @@ public final class GanGenerateCommand implements Callable<Integer> {
         if (seedList.size() < 2) {
             throw new IllegalArgumentException("--interpolate needs at least two --seeds");
         }
-        int zDim = sampler.config().zDim();
-        int r = sampler.config().resolution();
+        int zDim = sampler.config().generator().zDim();
+        int r = sampler.config().generator().resolution();
         int k = interpolate;
         int rows = Math.min(seedList.size() - 1, maxRows);
         float[] z = new float[rows * (k + 1) * zDim];

@@ -133,14 +133,15 @@ public final class GanTrainCommand implements Callable<Integer> {
             return 0;
         }
         if (resume == null) {
-            OutputFolders.require("--out", Path.of(config.out()));
+            OutputFolders.require("--out", Path.of(config.run().out()));
         }
         String commandLine = FewgenCommand.commandLineOf(spec);
         FidMonitor.Settings fid = metricEvery == null ? null
                 : new FidMonitor.Settings(metricEvery, metricNum, inceptionWeights, metricKid);
         org.fewgen.dashboard.DashboardServer dashboard = serve == null ? null
                 : org.fewgen.dashboard.DashboardServer.startForTraining(
-                        resume != null ? resume.toAbsolutePath().normalize().getParent() : Path.of(config.out()), serve, stdout);
+                        resume != null ? resume.toAbsolutePath().normalize().getParent() : Path.of(config.run().out()),
+                        serve, stdout);
         TrainingRun.Result r;
         try (GracefulStop stop = GracefulStop.install(System.err)) {
             r = Training.launch(config, resume, commandLine, stdout, fid);
@@ -213,7 +214,7 @@ public final class GanTrainCommand implements Callable<Integer> {
         }
         if (aug != null) {
             boolean none = aug.equalsIgnoreCase("none") || aug.isBlank();
-            b.diffAugment(!none).augPolicy(none ? TrainConfig.DEFAULT_AUG_POLICY : aug);
+            b.diffAugment(!none).augPolicy(none ? org.fewgen.gan.DiscriminatorConfig.DEFAULT_AUG_POLICY : aug);
         }
         if (lr != null) {
             b.lr(lr);
@@ -255,9 +256,7 @@ public final class GanTrainCommand implements Callable<Integer> {
         if (logEvery != null) {
             b.logEvery(logEvery);
         }
-        TrainConfig config = b.build();
-        config.generatorConfig(); // FastGAN's own checks, before anything is created
-        config.discriminatorConfig();
+        TrainConfig config = b.build(); // the records' checks: nothing is created before them
         if (saved != null) {
             saved.requireSameArchitecture(config);
         }

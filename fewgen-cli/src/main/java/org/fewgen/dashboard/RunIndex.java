@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.fewgen.train.TrainConfig;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -218,23 +219,21 @@ public final class RunIndex {
         JsonObject o = base(Kind.GAN, dir);
         JsonObject cfgFile = readJson(dir.resolve("config.json")).filter(JsonElement::isJsonObject)
                 .map(JsonElement::getAsJsonObject).orElse(new JsonObject());
-        JsonObject config = obj(cfgFile, "config");
+        JsonObject config = ganConfig(cfgFile);
         JsonObject prov = obj(cfgFile, "provenance");
         Parsed m = metrics(dir.resolve("metrics.jsonl"));
         if (config.size() == 0 && m.startConfig != null) {
-            config = m.startConfig;
+            config = nested(m.startConfig);
         }
-        copy(config, "data", o, "data");
-        if (config.has("generator")) {
-            o.addProperty("generator", config.get("generator").getAsString().toLowerCase(Locale.ROOT));
-        }
-        if (config.has("dConv")) {
-            o.addProperty("d_conv", config.get("dConv").getAsString().toLowerCase(Locale.ROOT));
-        }
-        copy(config, "resolution", o, "resolution");
-        copy(config, "batch", o, "batch");
-        copy(config, "ngf", o, "ngf");
-        copy(config, "kimg", o, "target_kimg");
+        JsonObject generator = obj(config, "generator");
+        JsonObject run = obj(config, "run");
+        copy(run, "data", o, "data");
+        lower(generator, "conv", o, "generator");
+        lower(obj(config, "discriminator"), "headConv", o, "d_conv");
+        copy(generator, "resolution", o, "resolution");
+        copy(run, "batch", o, "batch");
+        copy(generator, "ngf", o, "ngf");
+        copy(run, "kimg", o, "target_kimg");
         copy(prov, "started", o, "started");
         copy(prov, "device", o, "device");
         if (m.last != null) {
@@ -420,7 +419,7 @@ public final class RunIndex {
             case GAN -> {
                 JsonObject cfgFile = readJson(p.resolve("config.json")).filter(JsonElement::isJsonObject)
                         .map(JsonElement::getAsJsonObject).orElse(new JsonObject());
-                o.add("config", obj(cfgFile, "config"));
+                o.add("config", ganConfig(cfgFile));
                 o.add("provenance", obj(cfgFile, "provenance"));
                 copy(cfgFile, "resumed_from", o, "resumed_from");
                 JsonArray grids = new JsonArray();
@@ -689,6 +688,25 @@ public final class RunIndex {
 
     private static JsonObject obj(JsonObject o, String key) {
         return o.has(key) && o.get(key).isJsonObject() ? o.getAsJsonObject(key) : new JsonObject();
+    }
+
+    /** A GAN run folder's config in the nested form ({@link TrainConfig#nested}: older flat files moved). */
+    private static JsonObject ganConfig(JsonObject cfgFile) {
+        return nested(obj(cfgFile, "config"));
+    }
+
+    private static JsonObject nested(JsonObject config) {
+        try {
+            return TrainConfig.nested(config);
+        } catch (RuntimeException e) {
+            return config; // a damaged file is shown as it is
+        }
+    }
+
+    private static void lower(JsonObject from, String key, JsonObject to, String as) {
+        if (from.has(key) && from.get(key).isJsonPrimitive()) {
+            to.addProperty(as, from.get(key).getAsString().toLowerCase(Locale.ROOT));
+        }
     }
 
     private static void copy(JsonObject from, String key, JsonObject to, String as) {

@@ -119,7 +119,7 @@ class DashboardServerTest {
         assertThat(find(all, "bench.json").get("configurations").getAsInt()).isEqualTo(18);
 
         JsonObject run = get("/api/run?id=" + q(ganId)).json();
-        assertThat(run.getAsJsonObject("config").get("resolution").getAsInt()).isEqualTo(16);
+        assertThat(run.getAsJsonObject("config").getAsJsonObject("generator").get("resolution").getAsInt()).isEqualTo(64);
         assertThat(run.getAsJsonObject("provenance").get("pid").getAsLong()).isEqualTo(ProcessHandle.current().pid());
         JsonArray grids = run.getAsJsonArray("grids");
         assertThat(grids).hasSize(3); // init, 0.016, 0.032
@@ -279,14 +279,19 @@ class DashboardServerTest {
                 + "{\"kimg\":0.016,\"step\":2,\"loss_G\":1,\"seconds\":2}\n");
         server = DashboardServer.start(runs, "127.0.0.1", 0);
         JsonArray all = get("/api/runs").json().getAsJsonArray("runs");
-        JsonObject failed = find(all, "00000-fastgan-dsc-shapes-16");
+        JsonObject failed = find(all, "00000-fastgan-dsc-shapes-64");
         assertThat(failed.get("status").getAsString()).isEqualTo("failed");
         assertThat(failed.get("error").getAsString()).contains("disk full");
         JsonObject stopped = find(all, "00009-fastgan-conv-shapes-16");
         assertThat(stopped.get("status").getAsString()).isEqualTo("stopped");
         assertThat(stopped.has("eta_s")).isFalse();
+        assertThat(stopped.get("target_kimg").getAsDouble()).isEqualTo(1.0);
         JsonObject detail = get("/api/run?id=00009-fastgan-conv-shapes-16").json();
         assertThat(detail.get("generator").getAsString()).isEqualTo("conv");
+        // a flat config.json of an earlier version is sent in the nested form
+        assertThat(detail.getAsJsonObject("config").getAsJsonObject("generator").get("conv").getAsString()).isEqualTo("CONV");
+        assertThat(detail.getAsJsonObject("config").getAsJsonObject("run").get("data").getAsString())
+                .isEqualTo("builtin:shapes");
     }
 
     interface Probe<T> {

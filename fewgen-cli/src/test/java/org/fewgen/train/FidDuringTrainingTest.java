@@ -33,10 +33,10 @@ class FidDuringTrainingTest {
         TrainConfig c = TrainConfig.builder().data("builtin:shapes:6").out(tmp.toString()).resolution(64)
                 .generator(ConvKind.DSC).ngf(8).batch(2).kimg(0.004).snapKimg(0.004).logEvery(1).seed(5)
                 .device("cpu").build();
-        ImageSet set = ImageSources.load(c.data(), 64, Transform.CENTER_CROP, null, null);
+        ImageSet set = ImageSources.load(c.run().data(), 64, Transform.CENTER_CROP, null, null);
         TrainingRun.Result r;
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-        try (ImageSetData data = new ImageSetData(set, c.batch(), false, c.seed());
+        try (ImageSetData data = new ImageSetData(set, c.run().batch(), false, c.run().seed());
              FidMonitor monitor = new FidMonitor(new FidMonitor.Settings(0.002, 3, inception, false), set,
                      Device.cpu(), 4, quiet)) {
             r = TrainingRun.start(c, new FastGanNetworks(), data, Device.cpu(),

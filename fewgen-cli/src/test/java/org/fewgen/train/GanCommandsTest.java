@@ -47,16 +47,16 @@ class GanCommandsTest {
                 "--kimg", "2", "--ngf", "32", "--seed", "5", "--mirror", "--dry-run");
         assertThat(o.code()).as(o.err()).isZero();
         TrainConfig c = TrainConfig.fromJson(o.out());
-        assertThat(c.resolution()).isEqualTo(64);
-        assertThat(c.generator().name()).isEqualTo("CONV");
-        assertThat(c.batch()).isEqualTo(16);
-        assertThat(c.emaKimg()).isEqualTo(5.0);
-        assertThat(c.mirror()).isTrue();
-        assertThat(c.lr()).isEqualTo(2e-4);
-        assertThat(c.beta1()).isZero();
-        assertThat(c.beta2()).isEqualTo(0.99);
-        assertThat(c.backbone()).isEqualTo("mobilenetv2_100");
-        assertThat(c.dConv().name()).isEqualTo("CONV");
+        assertThat(c.generator().resolution()).isEqualTo(64);
+        assertThat(c.generator().conv().name()).isEqualTo("CONV");
+        assertThat(c.run().batch()).isEqualTo(16);
+        assertThat(c.optimizer().emaKimg()).isEqualTo(5.0);
+        assertThat(c.run().mirror()).isTrue();
+        assertThat(c.optimizer().lr()).isEqualTo(2e-4);
+        assertThat(c.optimizer().beta1()).isZero();
+        assertThat(c.optimizer().beta2()).isEqualTo(0.99);
+        assertThat(c.discriminator().backbone()).isEqualTo("mobilenetv2_100");
+        assertThat(c.discriminator().headConv().name()).isEqualTo("CONV");
     }
 
     @Test
@@ -65,12 +65,12 @@ class GanCommandsTest {
                 "--dry-run");
         assertThat(o.code()).as(o.err()).isZero();
         TrainConfig c = TrainConfig.fromJson(o.out());
-        assertThat(c.diffAugment()).isFalse();
-        assertThat(c.lr()).isEqualTo(1e-3);
-        assertThat(c.dInput()).isEqualTo(160);
+        assertThat(c.discriminator().diffAugment()).isFalse();
+        assertThat(c.optimizer().lr()).isEqualTo(1e-3);
+        assertThat(c.discriminator().featureInputSize()).isEqualTo(160);
         TrainConfig t = TrainConfig.fromJson(run("gan", "train", "--data", "x", "--aug", "translation", "--dry-run").out());
-        assertThat(t.diffAugment()).isTrue();
-        assertThat(t.augPolicy()).isEqualTo("translation");
+        assertThat(t.discriminator().diffAugment()).isTrue();
+        assertThat(t.discriminator().augPolicy()).isEqualTo("translation");
         assertThat(run("gan", "train", "--data", "x", "--aug", "color,blur", "--dry-run").err())
                 .startsWith("fewgen: error: augmentation policy 'color,blur': unknown operation 'blur'");
     }
@@ -85,11 +85,11 @@ class GanCommandsTest {
         JsonObject config = JsonParser.parseString(Files.readString(runDir.resolve("config.json"))).getAsJsonObject()
                 .getAsJsonObject("config");
         TrainConfig c = TrainConfig.fromJson(config.toString());
-        assertThat(c.dInput()).isEqualTo(128);
-        assertThat(c.dConv().name()).isEqualTo("DSC");
-        assertThat(c.generator().name()).isEqualTo("DSC");
-        assertThat(c.resolution()).isEqualTo(64);
-        assertThat(c.totalSteps()).isEqualTo(2);
+        assertThat(c.discriminator().featureInputSize()).isEqualTo(128);
+        assertThat(c.discriminator().headConv().name()).isEqualTo("DSC");
+        assertThat(c.generator().conv().name()).isEqualTo("DSC");
+        assertThat(c.generator().resolution()).isEqualTo(64);
+        assertThat(c.run().totalSteps()).isEqualTo(2);
         // recorded once, as typed (the subcommand's names used to appear twice)
         assertThat(JsonParser.parseString(Files.readString(runDir.resolve("config.json"))).getAsJsonObject()
                 .getAsJsonObject("provenance").get("command_line").getAsString())
@@ -147,16 +147,17 @@ class GanCommandsTest {
         Outcome longer = run("gan", "train", "--resume", run.toString(), "--kimg", "5", "--dry-run");
         assertThat(longer.code()).as(longer.err()).isZero();
         TrainConfig c = TrainConfig.fromJson(longer.out());
-        assertThat(c.kimg()).isEqualTo(5);
-        assertThat(c.ngf()).isEqualTo(32);
-        assertThat(c.data()).isEqualTo("builtin:shapes");
+        assertThat(c.run().kimg()).isEqualTo(5);
+        assertThat(c.generator().ngf()).isEqualTo(32);
+        assertThat(c.run().data()).isEqualTo("builtin:shapes");
 
         assertThat(run("gan", "train", "--resume", run.toString(), "--res", "128", "--dry-run").err())
                 .isEqualTo("fewgen: error: --res 128: differs from the resumed run's 64 (fixed for a run:"
                         + " cannot change on resume)" + System.lineSeparator());
         assertThat(run("gan", "train", "--resume", run.toString(), "--generator", "conv", "--dry-run").err())
                 .contains("--generator conv: differs from the resumed run's dsc");
-        assertThat(JsonParser.parseString(longer.out()).getAsJsonObject().get("kimg").getAsDouble()).isEqualTo(5);
+        assertThat(JsonParser.parseString(longer.out()).getAsJsonObject().getAsJsonObject("run").get("kimg").getAsDouble())
+                .isEqualTo(5);
     }
 
     @Test

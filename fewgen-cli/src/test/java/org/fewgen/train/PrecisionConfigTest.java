@@ -14,9 +14,9 @@ class PrecisionConfigTest {
         assertThat(c.toJson()).contains("\"precision\": \"bf16\"");
         assertThat(TrainConfig.fromJson(c.toJson())).isEqualTo(c);
         var json = c.toJsonObject();
-        json.remove("precision");
-        assertThat(TrainConfig.fromJson(json.toString()).precision()).isEqualTo(Precision.FP32);
-        assertThat(TrainConfig.builder().data("x").build().precision()).isEqualTo(Precision.FP32);
+        json.getAsJsonObject("run").remove("precision");
+        assertThat(TrainConfig.fromJson(json.toString()).run().precision()).isEqualTo(Precision.FP32);
+        assertThat(TrainConfig.builder().data("x").build().run().precision()).isEqualTo(Precision.FP32);
         // not part of the architecture: a resumed run may change it
         TrainConfig fp32 = TrainConfig.Builder.from(c).precision(Precision.FP32).build();
         assertThat(fp32.architectureHash()).isEqualTo(c.architectureHash());
@@ -25,7 +25,7 @@ class PrecisionConfigTest {
         TrainConfig auto = TrainConfig.Builder.from(c).precision(Precision.AUTO).build();
         Precision here = Precision.AUTO.resolve(ai.djl.Device.cpu());
         assertThat(here).isIn(Precision.FP32, Precision.BF16);
-        assertThat(auto.withResolvedPrecision(ai.djl.Device.cpu()).precision()).isEqualTo(here);
+        assertThat(auto.withResolvedPrecision(ai.djl.Device.cpu()).run().precision()).isEqualTo(here);
         assertThat(c.withResolvedPrecision(ai.djl.Device.cpu())).isSameAs(c);
     }
 

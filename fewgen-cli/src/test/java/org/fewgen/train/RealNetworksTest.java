@@ -36,9 +36,9 @@ class RealNetworksTest {
         TrainConfig c = TrainConfig.builder().data("builtin:shapes").out(tmp.toString()).resolution(64)
                 .generator(ConvKind.DSC).ngf(8).batch(2).kimg(0.004).snapKimg(0.004).logEvery(1).seed(3)
                 .device("cpu").build();
-        ImageSet set = ImageSources.load(c.data(), 64, Transform.CENTER_CROP, null, null);
+        ImageSet set = ImageSources.load(c.run().data(), 64, Transform.CENTER_CROP, null, null);
         TrainingRun.Result r;
-        try (ImageSetData data = new ImageSetData(set, c.batch(), false, c.seed())) {
+        try (ImageSetData data = new ImageSetData(set, c.run().batch(), false, c.run().seed())) {
             r = TrainingRun.start(c, new FastGanNetworks(), data, Device.cpu(), new TrainingRun.Options());
         }
         assertThat(r.steps()).isEqualTo(2);
@@ -118,8 +118,8 @@ class RealNetworksTest {
     }
 
     private TrainingRun.Result train(TrainConfig c, Path resume) throws Exception {
-        ImageSet set = ImageSources.load(c.data(), 64, Transform.CENTER_CROP, null, null);
-        try (ImageSetData data = new ImageSetData(set, c.batch(), false, c.seed())) {
+        ImageSet set = ImageSources.load(c.run().data(), 64, Transform.CENTER_CROP, null, null);
+        try (ImageSetData data = new ImageSetData(set, c.run().batch(), false, c.run().seed())) {
             return resume == null
                     ? TrainingRun.start(c, new FastGanNetworks(), data, Device.cpu(), new TrainingRun.Options())
                     : TrainingRun.resume(c, new FastGanNetworks(), data, Device.cpu(), RunDir.open(resume),

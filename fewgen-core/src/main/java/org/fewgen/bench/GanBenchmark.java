@@ -253,7 +253,7 @@ public final class GanBenchmark {
 
     private static ConfigResult runOne(TrainConfig c, Options o, Device device, NetworkFactory factory,
                                        MemoryStats memory) {
-        RandomTrainingData data = new RandomTrainingData(c.resolution(), c.batch(), o.seed());
+        RandomTrainingData data = new RandomTrainingData(c.generator().resolution(), c.run().batch(), o.seed());
         // the previous configuration's Java garbage (and the finalizers of its arrays) must not
         // count towards this one
         System.gc();
@@ -298,13 +298,14 @@ public final class GanBenchmark {
                     skipped++;
                 }
             }
-            ConfigResult result = new ConfigResult(c.resolution(), c.batch(), c.generator(), c.dConv(), c.ngf(), gParams,
+            ConfigResult result = new ConfigResult(c.generator().resolution(), c.run().batch(), c.generator().conv(),
+                    c.discriminator().headConv(), c.generator().ngf(), gParams,
                     dTrainable, times, cpu, baseline, memory.peakBytes(), flops, clock.meanMillis(), skipped,
                     trainer.precision());
             if (o.profileDir() != null) {
                 profileOneStep(trainer, data, o.profileDir().resolve(String.format(java.util.Locale.ROOT,
-                        "profile-%dx%d-%s%s.json", c.resolution(), c.batch(),
-                        c.generator().name().toLowerCase(java.util.Locale.ROOT),
+                        "profile-%dx%d-%s%s.json", c.generator().resolution(), c.run().batch(),
+                        c.generator().conv().label(),
                         trainer.precision() == Precision.FP32 ? "" : "-" + trainer.precision().label())));
             }
             return result;

@@ -66,7 +66,7 @@ public final class InferBenchmark {
                         Net net = new FastGanNetworks().generator(m, c);
                         net.module().setTrainable(false);
                         net.module().train(false);
-                        NDArray z = m.randomNormal(new Shape(size.batch(), c.zDim()));
+                        NDArray z = m.randomNormal(new Shape(size.batch(), c.generator().zDim()));
                         Result r = time("G " + g.name().toLowerCase(Locale.ROOT), size, p, reps, warmup, m,
                                 () -> net.apply(z));
                         log.accept(line(r));

@@ -1,24 +1,34 @@
 package org.fewgen.gan;
 
+import org.fewgen.backbone.Backbones;
+
 import java.util.Arrays;
 
 /**
- * Shape and input pipeline of a {@link ProjectedDiscriminator}.
+ * Shape and input pipeline of a {@link ProjectedDiscriminator}, and the discriminator part of a
+ * training run's {@link org.fewgen.train.TrainConfig}.
  *
  * @param backbone feature network name ({@code --backbone}, e.g. {@code mobilenetv2_100})
  * @param headConv convolution of the heads' down-blocks ({@code --d-conv}): standard (the
  *     reference's default) or depthwise separable
  * @param diffAugment whether images are augmented (DiffAugment) before the feature network
  * @param augPolicy comma-separated DiffAugment operations: {@code color}, {@code translation}, {@code cutout}
- * @param projectorSeed seed of the random, frozen CCM/CSM projector weights
+ * @param projectorSeed seed of the random, frozen CCM/CSM projector weights (a training run's seed)
  * @param featureInputSize side that smaller images are resized up to before the feature network
  *     ({@code --d-input}): 224 as the reference; 128 costs about a third of the feature network and
  *     heads' work, which makes short CPU runs at 64² practical at the price of coarser features
+ * @param backboneWeights timm-named safetensors file of the feature network ({@code --backbone-weights}),
+ *     or null for the bundled weights. It belongs here because the backbone's name and its weights
+ *     together are D's frozen feature network: a resumed run refuses a rebuild whose frozen tensors
+ *     differ. {@link ProjectedDiscriminator} itself receives the built network.
  */
 public record DiscriminatorConfig(String backbone, ConvKind headConv, boolean diffAugment, String augPolicy,
-                                  long projectorSeed, int featureInputSize) {
+                                  long projectorSeed, int featureInputSize, String backboneWeights) {
 
+    /** The reference DiffAugment policy of Projected GAN. */
     public static final String DEFAULT_AUG_POLICY = "color,translation,cutout";
+    /** The reference's heads: standard convolutions ({@code --d-conv conv}). */
+    public static final ConvKind DEFAULT_HEAD_CONV = ConvKind.CONV;
     /** The reference's feature-network input side for images smaller than it. */
     public static final int DEFAULT_FEATURE_INPUT_SIZE = 224;
     /**
@@ -38,46 +48,47 @@ public record DiscriminatorConfig(String backbone, ConvKind headConv, boolean di
             augPolicy = DEFAULT_AUG_POLICY;
         }
         DiffAugment.parsePolicy(augPolicy); // fails naming the unknown operation
-        checkFeatureInputSize(featureInputSize);
+        if (featureInputSize < MIN_FEATURE_INPUT_SIZE || featureInputSize % 32 != 0) {
+            throw new org.fewgen.util.SettingException("dInput", featureInputSize, "must be a multiple of 32 and at"
+                    + " least " + MIN_FEATURE_INPUT_SIZE + " (the heads end in a 4x4 convolution on side/32 pixels)");
+        }
     }
 
-    /** A configuration with the reference's feature-network input side (224). */
+    /** A configuration with the bundled backbone weights. */
+    public DiscriminatorConfig(String backbone, ConvKind headConv, boolean diffAugment, String augPolicy,
+                               long projectorSeed, int featureInputSize) {
+        this(backbone, headConv, diffAugment, augPolicy, projectorSeed, featureInputSize, null);
+    }
+
+    /** A configuration with the reference's feature-network input side (224) and the bundled weights. */
     public DiscriminatorConfig(String backbone, ConvKind headConv, boolean diffAugment, String augPolicy,
                                long projectorSeed) {
-        this(backbone, headConv, diffAugment, augPolicy, projectorSeed, DEFAULT_FEATURE_INPUT_SIZE);
-    }
-
-    /** @throws IllegalArgumentException unless {@code side} is a multiple of 32 and at least 128 */
-    public static int checkFeatureInputSize(int side) {
-        if (side < MIN_FEATURE_INPUT_SIZE || side % 32 != 0) {
-            throw new org.fewgen.util.SettingException("dInput", side, "must be a multiple of 32 and at least "
-                    + MIN_FEATURE_INPUT_SIZE + " (the heads end in a 4x4 convolution on side/32 pixels)");
-        }
-        return side;
+        this(backbone, headConv, diffAugment, augPolicy, projectorSeed, DEFAULT_FEATURE_INPUT_SIZE, null);
     }
 
     /** The reference configuration on {@code backbone}: standard heads, DiffAugment on, seed 0. */
     public static DiscriminatorConfig of(String backbone) {
-        return new DiscriminatorConfig(backbone, ConvKind.CONV, true, DEFAULT_AUG_POLICY, 0L);
+        return new DiscriminatorConfig(backbone, DEFAULT_HEAD_CONV, true, DEFAULT_AUG_POLICY, 0L);
+    }
+
+    /** The reference configuration on the default backbone ({@value Backbones#DEFAULT}). */
+    public static DiscriminatorConfig reference() {
+        return of(Backbones.DEFAULT);
     }
 
     public DiscriminatorConfig withHeadConv(ConvKind conv) {
-        return new DiscriminatorConfig(backbone, conv, diffAugment, augPolicy, projectorSeed, featureInputSize);
+        return new DiscriminatorConfig(backbone, conv, diffAugment, augPolicy, projectorSeed, featureInputSize,
+                backboneWeights);
     }
 
     public DiscriminatorConfig withDiffAugment(boolean on) {
-        return new DiscriminatorConfig(backbone, headConv, on, augPolicy, projectorSeed, featureInputSize);
+        return new DiscriminatorConfig(backbone, headConv, on, augPolicy, projectorSeed, featureInputSize,
+                backboneWeights);
     }
 
     public DiscriminatorConfig withFeatureInputSize(int side) {
-        return new DiscriminatorConfig(backbone, headConv, diffAugment, augPolicy, projectorSeed, side);
-    }
-
-    @Override
-    public String toString() {
-        return "DiscriminatorConfig[backbone=" + backbone + ", headConv=" + headConv + ", diffAugment=" + diffAugment
-                + ", augPolicy=" + augPolicy + ", projectorSeed=" + projectorSeed + ", featureInputSize=" + featureInputSize
-                + "]";
+        return new DiscriminatorConfig(backbone, headConv, diffAugment, augPolicy, projectorSeed, side,
+                backboneWeights);
     }
 
     static String[] policyParts(String policy) {

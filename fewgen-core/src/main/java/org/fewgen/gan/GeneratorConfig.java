@@ -1,7 +1,9 @@
 package org.fewgen.gan;
 
 /**
- * Shape of a {@link FastGanGenerator}.
+ * Shape of a {@link FastGanGenerator}, and the generator part of a training run's
+ * {@link org.fewgen.train.TrainConfig}. Its checks are FastGAN's, so a configuration that cannot
+ * be built is refused when the record is made, before anything is created on disk.
  *
  * @param resolution output side length, a power of two in 64 … 1024
  * @param ngf channel width (128 in the papers); block widths are fixed multiples of it
@@ -10,8 +12,12 @@ package org.fewgen.gan;
  */
 public record GeneratorConfig(int resolution, int ngf, int zDim, ConvKind conv) {
 
+    /** The default image side of a training run ({@code --res}). */
+    public static final int DEFAULT_RESOLUTION = 256;
     public static final int DEFAULT_NGF = 128;
     public static final int DEFAULT_Z_DIM = 256;
+    /** Faster Projected GAN's up-blocks ({@code --generator dsc}). */
+    public static final ConvKind DEFAULT_CONV = ConvKind.DSC;
 
     public GeneratorConfig {
         if (resolution < 64 || resolution > 1024 || Integer.bitCount(resolution) != 1) {

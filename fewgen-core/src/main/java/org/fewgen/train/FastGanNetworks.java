@@ -3,6 +3,7 @@ package org.fewgen.train;
 import ai.djl.ndarray.NDManager;
 import org.fewgen.backbone.Backbones;
 import org.fewgen.backbone.FeatureNetwork;
+import org.fewgen.gan.DiscriminatorConfig;
 import org.fewgen.gan.FastGanGenerator;
 import org.fewgen.gan.ProjectedDiscriminator;
 
@@ -17,15 +18,16 @@ public final class FastGanNetworks implements NetworkFactory {
 
     @Override
     public Net generator(NDManager manager, TrainConfig c) {
-        FastGanGenerator g = new FastGanGenerator(manager, c.generatorConfig());
+        FastGanGenerator g = new FastGanGenerator(manager, c.generator());
         return new Net(g, g::forward);
     }
 
     @Override
     public Net discriminator(NDManager manager, TrainConfig c) {
-        Path weights = c.backboneWeights() == null ? null : Path.of(c.backboneWeights());
-        FeatureNetwork features = Backbones.create(c.backbone(), manager, weights);
-        ProjectedDiscriminator d = new ProjectedDiscriminator(manager, features, c.discriminatorConfig());
+        DiscriminatorConfig dc = c.discriminator();
+        Path weights = dc.backboneWeights() == null ? null : Path.of(dc.backboneWeights());
+        FeatureNetwork features = Backbones.create(dc.backbone(), manager, weights);
+        ProjectedDiscriminator d = new ProjectedDiscriminator(manager, features, dc);
         return new Net(d, d::forward);
     }
 }

@@ -66,8 +66,8 @@ public final class FidMonitor implements TrainingRun.MetricHook, AutoCloseable {
         if (realStats == null) {
             realStats = evaluator.realStats(reals, reals.size(), settings.kid());
         }
-        int zDim = trainer.config().zDim();
-        int r = trainer.config().resolution();
+        int zDim = trainer.config().generator().zDim();
+        int r = trainer.config().generator().resolution();
         long[] offset = {0};
         FidEvaluator.Result result = evaluator.evaluate(realStats, n -> {
             float[] z = GanTrainer.latents(LATENT_SEED + offset[0], n, zDim);

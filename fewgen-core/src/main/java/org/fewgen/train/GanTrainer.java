@@ -86,10 +86,10 @@ public final class GanTrainer implements AutoCloseable {
      */
     public GanTrainer(TrainConfig config, NetworkFactory factory, Device device) {
         this.config = config;
-        this.precision = config.precision().resolve(device);
+        this.precision = config.run().precision().resolve(device);
         this.manager = NDManager.newBaseManager(device);
         // weights are drawn from the seed too, so two runs with one seed start from the same G and D
-        JniUtils.setSeed(config.seed());
+        JniUtils.setSeed(config.run().seed());
         this.generator = factory.generator(manager, config);
         this.generatorEma = factory.generator(manager, config);
         this.discriminator = factory.discriminator(manager, config);
@@ -108,16 +108,16 @@ public final class GanTrainer implements AutoCloseable {
         if (discriminatorTrainable.isEmpty()) {
             throw new IllegalStateException("the discriminator has no trainable parameters");
         }
-        float lr = (float) config.lr();
-        float b1 = (float) config.beta1();
-        float b2 = (float) config.beta2();
-        float eps = (float) config.eps();
+        float lr = (float) config.optimizer().lr();
+        float b1 = (float) config.optimizer().beta1();
+        float b2 = (float) config.optimizer().beta2();
+        float eps = (float) config.optimizer().eps();
         this.optG = new Adam(generator.module(), lr, b1, b2, eps, 0f);
         this.optD = new Adam(discriminatorTrainable, manager, lr, b1, b2, eps, 0f);
         this.ema = new Ema(generator.module(), generatorEma.module());
         ema.copy();
-        this.gridLatents = manager.create(latents(config.seed(), GRID_IMAGES, config.zDim()),
-                new Shape(GRID_IMAGES, config.zDim()));
+        this.gridLatents = manager.create(latents(config.run().seed(), GRID_IMAGES, config.generator().zDim()),
+                new Shape(GRID_IMAGES, config.generator().zDim()));
         gridLatents.setName("grid_latents");
     }
 
@@ -138,7 +138,7 @@ public final class GanTrainer implements AutoCloseable {
 
     private long stepSeed(long s) {
         // a large odd multiplier keeps (seed, step) pairs apart; recoveries move to fresh randomness
-        return config.seed() * 1_000_003L + s + recoveries * 0x9E3779B97F4A7C15L;
+        return config.run().seed() * 1_000_003L + s + recoveries * 0x9E3779B97F4A7C15L;
     }
 
     public void setPhaseTimer(PhaseTimer timer) {
@@ -187,8 +187,8 @@ public final class GanTrainer implements AutoCloseable {
         if (timer != null) {
             timer.stepStarted();
         }
-        int b = config.batch();
-        int r = config.resolution();
+        int b = config.run().batch();
+        int r = config.generator().resolution();
         if (realHost.length != b * 3 * r * r) {
             throw new IllegalStateException("data batch has " + realHost.length + " values, expected (" + b + ", 3, "
                     + r + ", " + r + ")");
@@ -202,7 +202,7 @@ public final class GanTrainer implements AutoCloseable {
             if (!Float.isFinite(lossGValue)) {
                 result = new StepResult(s, true, false, lossGValue, Float.NaN, Float.NaN, Float.NaN);
             } else {
-                NDArray z = zD == null ? sm.randomNormal(new Shape(b, config.zDim())) : latents(sm, zD);
+                NDArray z = zD == null ? sm.randomNormal(new Shape(b, config.generator().zDim())) : latents(sm, zD);
                 DStep d = discriminatorStep(reals, z, readBack);
                 if (d.skipped()) {
                     result = new StepResult(s, false, true, lossGValue, d.loss(), Float.NaN, Float.NaN);
@@ -220,12 +220,12 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     private NDArray latents(NDManager sm, float[] z) {
-        int b = config.batch();
-        if (z.length != b * config.zDim()) {
+        int b = config.run().batch();
+        if (z.length != b * config.generator().zDim()) {
             throw new IllegalArgumentException("latents have " + z.length + " values, expected (" + b + ", "
-                    + config.zDim() + ")");
+                    + config.generator().zDim() + ")");
         }
-        return sm.create(z, new Shape(b, config.zDim()));
+        return sm.create(z, new Shape(b, config.generator().zDim()));
     }
 
     /**
@@ -243,7 +243,8 @@ public final class GanTrainer implements AutoCloseable {
         // the D phase starts, which lowers the step's peak memory
         try (NDScope gScope = new NDScope(); NDManager gm = parent.newSubManager()) {
             gScope.suppressNotUsedWarning();
-            NDArray z = zHost == null ? gm.randomNormal(new Shape(config.batch(), config.zDim())) : latents(gm, zHost);
+            NDArray z = zHost == null ? gm.randomNormal(new Shape(config.run().batch(), config.generator().zDim()))
+                    : latents(gm, zHost);
             lap(Phase.DATA);
             // gradients flow through D into G, D's heads collect none
             NDArray lossG;
@@ -337,19 +338,19 @@ public final class GanTrainer implements AutoCloseable {
      * @return {@code (n, 3, R, R)} in [-1, 1], row-major
      */
     public float[] sampleEma(float[] latents) {
-        int n = latents.length / config.zDim();
+        int n = latents.length / config.generator().zDim();
         try (NDScope scope = new NDScope(); NDManager sm = manager.newSubManager()) {
             scope.suppressNotUsedWarning();
-            return sample(generatorEma, sm.create(latents, new Shape(n, config.zDim())));
+            return sample(generatorEma, sm.create(latents, new Shape(n, config.generator().zDim())));
         }
     }
 
     /** Runs {@code net} in chunks of the batch size without gradients; {@code z} is {@code (N, zDim)}. */
     float[] sample(Net net, NDArray z) {
         int n = (int) z.getShape().get(0);
-        int r = config.resolution();
+        int r = config.generator().resolution();
         float[] out = new float[n * 3 * r * r];
-        int chunk = Math.max(1, config.batch());
+        int chunk = Math.max(1, config.run().batch());
         boolean wasTraining = net.module().isTraining();
         net.module().train(false);
         try (Autocast.Scope cast = Autocast.enter(precision)) {

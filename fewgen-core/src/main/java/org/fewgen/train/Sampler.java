@@ -82,7 +82,7 @@ public final class Sampler implements AutoCloseable {
 
     /** The latent of one seed, {@code (zDim)}. */
     public float[] latent(long seed) {
-        return GanTrainer.latents(seed, 1, config.zDim());
+        return GanTrainer.latents(seed, 1, config.generator().zDim());
     }
 
     /**
@@ -92,12 +92,12 @@ public final class Sampler implements AutoCloseable {
      * @return {@code (n, 3, R, R)} in [-1, 1]
      */
     public float[] generate(float[] latents) {
-        int zDim = config.zDim();
+        int zDim = config.generator().zDim();
         int n = latents.length / zDim;
-        int r = config.resolution();
+        int r = config.generator().resolution();
         int per = 3 * r * r;
         float[] out = new float[n * per];
-        int chunk = Math.max(1, config.batch());
+        int chunk = Math.max(1, config.run().batch());
         for (int i = 0; i < n; i += chunk) {
             int m = Math.min(chunk, n - i);
             float[] z = new float[m * zDim];

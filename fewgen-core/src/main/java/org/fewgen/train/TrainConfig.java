@@ -2,180 +2,90 @@ package org.fewgen.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.fewgen.backbone.Backbones;
 import org.fewgen.gan.ConvKind;
-import org.fewgen.gan.DiffAugment;
 import org.fewgen.gan.DiscriminatorConfig;
 import org.fewgen.gan.GeneratorConfig;
 import org.fewgen.nn.Precision;
+import org.fewgen.util.SettingException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Every option of a GAN training run, resolved (no defaults left to fill in). It is written to
- * {@code config.json} and into each snapshot's metadata, and is the single source of truth for
- * resume and generate.
+ * Every option of a GAN training run, resolved (no defaults left to fill in), as four immutable
+ * records: the generator, the discriminator, the optimiser and the run. Each record checks its
+ * own values when it is made (throwing {@link SettingException} naming the setting), so a config
+ * that exists has passed every check {@code fewgen gan train} makes on its values, before anything
+ * is created on disk. It is written to {@code config.json} and into each
+ * snapshot's metadata, and is the single source of truth for resume and generate.
  *
- * @param data the data source as given to {@code --data} (folder, zip, IDX, {@code builtin:shapes}, {@code builtin:digits}, ...)
- * @param out the folder that holds numbered run folders
- * @param resolution image side in pixels
- * @param generator convolution of the generator's up-blocks
- * @param dConv convolution of the discriminator heads' down-blocks
- * @param batch images per step (for each of G and D)
- * @param kimg length of training in thousands of real images shown to D
- * @param ngf generator width
- * @param zDim latent size
- * @param snapKimg snapshot (and fakes grid) interval in kimg
- * @param seed seed of every random choice of the run
- * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
- * @param backbone feature network name
- * @param backboneWeights timm-named safetensors file of the feature network, or null for the bundled weights
- * @param mirror whether real images are also shown x-flipped
- * @param logEvery steps between loss read-backs, metrics lines and progress updates
- * @param diffAugment whether D augments everything it sees
- * @param augPolicy DiffAugment policy, comma-separated
- * @param lr Adam learning rate of both networks
- * @param beta1 Adam first-moment decay
- * @param beta2 Adam second-moment decay
- * @param eps Adam denominator guard
- * @param emaKimg half-life of the EMA generator in kimg
- * @param emaRampup the half-life is at most {@code nimg·emaRampup} images early in training (the
- *     reference's 0.05), so the average follows G closely at first; 0 switches the ramp-up off
- * @param maxNonFinite consecutive non-finite steps after which the last snapshot is reloaded
- * @param dInput side that images smaller than it are resized up to before D's feature network
- *     (224 as the reference; 0 in configs written before the option means 224)
- * @param precision arithmetic of convolutions and matrix products ({@code fp32}, {@code bf16}, or
- *     {@code auto} until {@link Training} resolves it for the device; a config written before the
- *     option has none and means {@code fp32}). Not part of the architecture: a resumed run may change it.
+ * <p>{@link #builder()} sets the same options by their flat names ({@code resolution}, {@code
+ * dConv}, {@code lr}, ...) with the reference defaults. {@link #fromJson} reads the nested form
+ * {@link #toJson()} writes and the flat form written before it.
+ *
+ * @param generator the FastGAN generator: resolution, width, latent size, up-block convolution
+ * @param discriminator the projected discriminator: backbone and its weights, head convolution,
+ *     DiffAugment, projector seed (the run's seed), feature-network input side
+ * @param optimizer Adam and the EMA generator
+ * @param run data, output folder, batch, length, snapshots, seed, device, precision, logging, recovery
  */
-public record TrainConfig(
-        String data,
-        String out,
-        int resolution,
-        ConvKind generator,
-        ConvKind dConv,
-        int batch,
-        double kimg,
-        int ngf,
-        int zDim,
-        double snapKimg,
-        long seed,
-        String device,
-        String backbone,
-        String backboneWeights,
-        boolean mirror,
-        int logEvery,
-        boolean diffAugment,
-        String augPolicy,
-        double lr,
-        double beta1,
-        double beta2,
-        double eps,
-        double emaKimg,
-        double emaRampup,
-        int maxNonFinite,
-        int dInput,
-        Precision precision) {
-
-    /** The reference DiffAugment policy of Projected GAN. */
-    public static final String DEFAULT_AUG_POLICY = "color,translation,cutout";
-    /** Adam's learning rate of the reference. */
-    public static final double DEFAULT_LR = 2e-4;
+public record TrainConfig(GeneratorConfig generator, DiscriminatorConfig discriminator, OptimizerConfig optimizer,
+                          RunSettings run) {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
     /**
-     * Settings that fix tensor shapes, the frozen network or the step size in images; a resumed
-     * run may not change them.
+     * The settings that fix tensor shapes, the frozen network or the step size in images, by the
+     * flat names the hash has always used; a resumed run may not change them. The order is part of
+     * {@link #architectureHash()}.
      */
-    public static final java.util.List<String> ARCHITECTURE_FIELDS =
-            // batch is not a shape, but steps count images in units of the batch: fixed for a run too
-            java.util.List.of("resolution", "generator", "dConv", "ngf", "zDim", "backbone", "batch");
+    private static final Map<String, Function<TrainConfig, Object>> ARCHITECTURE = new LinkedHashMap<>();
+
+    static {
+        ARCHITECTURE.put("resolution", c -> c.generator.resolution());
+        ARCHITECTURE.put("generator", c -> c.generator.conv());
+        ARCHITECTURE.put("dConv", c -> c.discriminator.headConv());
+        ARCHITECTURE.put("ngf", c -> c.generator.ngf());
+        ARCHITECTURE.put("zDim", c -> c.generator.zDim());
+        ARCHITECTURE.put("backbone", c -> c.discriminator.backbone());
+        // batch is not a shape, but steps count images in units of the batch: fixed for a run too
+        ARCHITECTURE.put("batch", c -> c.run.batch());
+    }
+
+    /** The names of the settings a resumed run may not change (as {@link SettingException} names them). */
+    public static final List<String> ARCHITECTURE_FIELDS = List.copyOf(ARCHITECTURE.keySet());
 
     public TrainConfig {
-        if (data == null || data.isBlank()) {
-            throw new org.fewgen.util.SettingException("data", null, "is required");
-        }
-        if (resolution < 8 || resolution > 1024 || Integer.bitCount(resolution) != 1) {
-            // FastGAN needs 64 and more (generatorConfig()); smaller sides serve test networks
-            throw new org.fewgen.util.SettingException("resolution", resolution, "must be a power of two between 8 and 1024");
-        }
         if (generator == null) {
-            throw new org.fewgen.util.SettingException("generator", null, "must be conv or dsc");
+            throw new SettingException("generator", null, "is required");
         }
-        if (dConv == null) {
-            throw new org.fewgen.util.SettingException("dConv", null, "must be conv or dsc");
+        if (discriminator == null) {
+            throw new SettingException("discriminator", null, "is required");
         }
-        if (batch < 2) {
-            // batch norm in G and in D's heads needs at least two samples per batch
-            throw new org.fewgen.util.SettingException("batch", batch, "must be at least 2");
+        if (optimizer == null) {
+            throw new SettingException("optimizer", null, "is required");
         }
-        if (!(kimg > 0) || Double.isInfinite(kimg)) {
-            throw new org.fewgen.util.SettingException("kimg", kimg, "must be a positive number");
+        if (run == null) {
+            throw new SettingException("run", null, "is required");
         }
-        if (ngf < 1) {
-            throw new org.fewgen.util.SettingException("ngf", ngf, "must be positive");
-        }
-        if (zDim < 1) {
-            throw new org.fewgen.util.SettingException("zDim", zDim, "must be positive");
-        }
-        if (!(snapKimg > 0)) {
-            throw new org.fewgen.util.SettingException("snapKimg", snapKimg, "must be a positive number of kimg");
-        }
-        if (logEvery < 1) {
-            throw new org.fewgen.util.SettingException("logEvery", logEvery, "must be at least 1");
-        }
-        if (!(lr > 0) || beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || !(eps > 0)) {
-            throw new IllegalArgumentException("Adam settings out of range: lr " + lr + ", betas " + beta1 + "/"
-                    + beta2 + ", eps " + eps);
-        }
-        if (!(emaKimg > 0)) {
-            throw new IllegalArgumentException("EMA half-life must be positive, not " + emaKimg + " kimg");
-        }
-        if (!(emaRampup >= 0)) {
-            throw new IllegalArgumentException("EMA ramp-up must be >= 0, not " + emaRampup);
-        }
-        if (maxNonFinite < 1) {
-            throw new IllegalArgumentException("max non-finite steps must be at least 1, not " + maxNonFinite);
-        }
-        dInput = dInput == 0 ? DiscriminatorConfig.DEFAULT_FEATURE_INPUT_SIZE : dInput;
-        DiscriminatorConfig.checkFeatureInputSize(dInput);
-        device = device == null ? "auto" : device;
-        precision = precision == null ? Precision.FP32 : precision;
-        augPolicy = augPolicy == null ? DEFAULT_AUG_POLICY : augPolicy;
-        DiffAugment.parsePolicy(augPolicy); // fails naming the unknown operation
-    }
-
-    /**
-     * The FastGAN generator's shape; checks what FastGAN needs beyond this record (resolution 64
-     * and more, ngf a multiple of 8).
-     *
-     * @throws org.fewgen.util.SettingException naming the setting
-     */
-    public GeneratorConfig generatorConfig() {
-        return new GeneratorConfig(resolution, ngf, zDim, generator);
-    }
-
-    /** The projected discriminator's settings (its projector seeded with the run's seed). */
-    public DiscriminatorConfig discriminatorConfig() {
-        return new DiscriminatorConfig(backbone, dConv, diffAugment, augPolicy, seed, dInput);
     }
 
     /** This config with {@code precision} resolved for {@code device} ({@code auto} becomes fp32 or bf16). */
     public TrainConfig withResolvedPrecision(ai.djl.Device device) {
-        Precision resolved = precision.resolve(device);
-        return resolved == precision ? this : Builder.from(this).precision(resolved).build();
-    }
-
-    /** The reference EMA half-life for a batch size: {@code batch·10/32} kimg. */
-    public static double referenceEmaKimg(int batch) {
-        return batch * 10.0 / 32.0;
+        Precision resolved = run.precision().resolve(device);
+        return resolved == run.precision() ? this
+                : new TrainConfig(generator, discriminator, optimizer, run.withPrecision(resolved));
     }
 
     /** Per-step EMA decay without ramp-up: {@code 0.5^(batch / (emaKimg·1000))}. */
@@ -183,26 +93,14 @@ public record TrainConfig(
         return emaBeta(Long.MAX_VALUE);
     }
 
-    /**
-     * Per-step EMA decay after {@code nimg} images, as the reference computes it:
-     * {@code 0.5^(batch / min(emaKimg·1000, nimg·emaRampup))}.
-     */
+    /** Per-step EMA decay after {@code nimg} images ({@link OptimizerConfig#emaBeta} at this run's batch). */
     public double emaBeta(long nimg) {
-        double emaImages = emaKimg * 1000.0;
-        if (emaRampup > 0) {
-            emaImages = Math.min(emaImages, nimg * emaRampup);
-        }
-        return Math.pow(0.5, batch / Math.max(emaImages, 1e-8));
-    }
-
-    /** Steps needed to show {@code kimg} thousand images, rounded up. */
-    public long totalSteps() {
-        return (long) Math.ceil(kimg * 1000.0 / batch - 1e-9);
+        return optimizer.emaBeta(run.batch(), nimg);
     }
 
     /** The run-folder description: {@code fastgan-<generator>-<data>-<res>}. */
     public String description() {
-        return "fastgan-" + generator.name().toLowerCase(Locale.ROOT) + "-" + dataLabel(data) + "-" + resolution;
+        return "fastgan-" + generator.conv().label() + "-" + dataLabel(run.data()) + "-" + generator.resolution();
     }
 
     /** A short file-name-safe label of a data source ({@code builtin:shapes} → {@code shapes}). */
@@ -224,6 +122,7 @@ public record TrainConfig(
         return s.isEmpty() ? "data" : s.toLowerCase(Locale.ROOT);
     }
 
+    /** The nested form: {@code {"generator": {...}, "discriminator": {...}, "optimizer": {...}, "run": {...}}}. */
     public String toJson() {
         return GSON.toJson(this);
     }
@@ -232,25 +131,80 @@ public record TrainConfig(
         return GSON.toJsonTree(this).getAsJsonObject();
     }
 
-    /** Reads a config written by {@link #toJson()}; the canonical constructor re-validates it. */
+    /**
+     * Reads a config written by {@link #toJson()}, or the flat form of earlier versions (see
+     * {@link #nested(JsonObject)}); every record re-validates it.
+     */
     public static TrainConfig fromJson(String json) {
-        TrainConfig raw = GSON.fromJson(json, TrainConfig.class);
-        if (raw == null) {
+        JsonElement e = JsonParser.parseString(json);
+        if (e == null || !e.isJsonObject()) {
             throw new IllegalArgumentException("empty training config");
         }
-        // Gson fills records through the canonical constructor, so validation has already run
-        return raw;
+        try {
+            // Gson fills records through their canonical constructors, so validation runs
+            return GSON.fromJson(nested(e.getAsJsonObject()), TrainConfig.class);
+        } catch (com.google.gson.JsonParseException malformed) {
+            throw malformed;
+        } catch (RuntimeException wrapped) {
+            // Gson wraps what a record's constructor throws ("Failed to invoke constructor ...")
+            for (Throwable t = wrapped.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof IllegalArgumentException refused) {
+                    throw refused;
+                }
+            }
+            throw wrapped;
+        }
     }
 
-    /** SHA-256 over the architecture fields: equal hashes mean a snapshot's tensors fit. */
-    public String architectureHash() {
-        JsonObject all = toJsonObject();
-        JsonObject arch = new JsonObject();
-        for (String field : ARCHITECTURE_FIELDS) {
-            arch.add(field, all.get(field));
+    /** The flat names of earlier config files, in their order, and where each lives now. */
+    private static final String[][] FLAT = {
+            {"data", "run", "data"}, {"out", "run", "out"}, {"resolution", "generator", "resolution"},
+            {"generator", "generator", "conv"}, {"dConv", "discriminator", "headConv"}, {"batch", "run", "batch"},
+            {"kimg", "run", "kimg"}, {"ngf", "generator", "ngf"}, {"zDim", "generator", "zDim"},
+            {"snapKimg", "run", "snapKimg"}, {"seed", "run", "seed"}, {"seed", "discriminator", "projectorSeed"},
+            {"device", "run", "device"}, {"backbone", "discriminator", "backbone"},
+            {"backboneWeights", "discriminator", "backboneWeights"}, {"mirror", "run", "mirror"},
+            {"logEvery", "run", "logEvery"}, {"diffAugment", "discriminator", "diffAugment"},
+            {"augPolicy", "discriminator", "augPolicy"}, {"lr", "optimizer", "lr"}, {"beta1", "optimizer", "beta1"},
+            {"beta2", "optimizer", "beta2"}, {"eps", "optimizer", "eps"}, {"emaKimg", "optimizer", "emaKimg"},
+            {"emaRampup", "optimizer", "emaRampup"}, {"maxNonFinite", "run", "maxNonFinite"},
+            {"dInput", "discriminator", "featureInputSize"}, {"precision", "run", "precision"}};
+
+    /**
+     * A config object in the nested form, without validating it: a nested one as it is, a flat one
+     * (every run folder and snapshot written before the nested records: {@code resolution},
+     * {@code generator: "DSC"}, {@code dConv}, {@code dInput}, ... side by side) moved into the four
+     * records. The flat {@code seed} also seeds the projector; a flat config without {@code dInput}
+     * (or with 0) meant 224; one without {@code precision} meant fp32 (the record's default).
+     */
+    public static JsonObject nested(JsonObject config) {
+        boolean flat = config.has("resolution")
+                || (config.has("generator") && config.get("generator").isJsonPrimitive());
+        if (!flat) {
+            return config;
         }
+        JsonObject out = new JsonObject();
+        for (String part : List.of("generator", "discriminator", "optimizer", "run")) {
+            out.add(part, new JsonObject());
+        }
+        for (String[] f : FLAT) {
+            if (config.has(f[0])) {
+                out.getAsJsonObject(f[1]).add(f[2], config.get(f[0]));
+            }
+        }
+        JsonObject d = out.getAsJsonObject("discriminator");
+        JsonElement side = d.get("featureInputSize");
+        if (side == null || side.isJsonNull() || side.getAsInt() == 0) {
+            d.addProperty("featureInputSize", DiscriminatorConfig.DEFAULT_FEATURE_INPUT_SIZE);
+        }
+        return out;
+    }
+
+    /** SHA-256 over the architecture settings: equal hashes mean a snapshot's tensors fit. */
+    public String architectureHash() {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(arch.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] text = architecture().toString().getBytes(StandardCharsets.UTF_8);
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text);
             return HexFormat.of().formatHex(d, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -258,18 +212,29 @@ public record TrainConfig(
     }
 
     /**
+     * The architecture settings as the flat config file held them ({@code {"resolution":64,
+     * "generator":"DSC",...}}): the text {@link #architectureHash()} hashes, so hashes stay those
+     * of run folders and exported generators written before the nested records.
+     */
+    private JsonObject architecture() {
+        JsonObject arch = new JsonObject();
+        ARCHITECTURE.forEach((name, value) -> arch.add(name, GSON.toJsonTree(value.apply(this))));
+        return arch;
+    }
+
+    /**
      * Checks that {@code requested} keeps the architecture of this (saved) config.
      *
-     * @throws org.fewgen.util.SettingException naming the first setting whose value differs
+     * @throws SettingException naming the first setting whose value differs
      */
     public void requireSameArchitecture(TrainConfig requested) {
-        JsonObject saved = toJsonObject();
-        JsonObject asked = requested.toJsonObject();
+        JsonObject saved = architecture();
+        JsonObject asked = requested.architecture();
         for (String field : ARCHITECTURE_FIELDS) {
             var a = saved.get(field);
             var b = asked.get(field);
             if (!a.equals(b)) {
-                throw new org.fewgen.util.SettingException(field, b.getAsString().toLowerCase(Locale.ROOT),
+                throw new SettingException(field, b.getAsString().toLowerCase(Locale.ROOT),
                         "differs from the resumed run's " + a.getAsString().toLowerCase(Locale.ROOT)
                                 + " (fixed for a run: cannot change on resume)");
             }
@@ -281,65 +246,77 @@ public record TrainConfig(
         return new Builder();
     }
 
-    /** Builder whose defaults are the reference settings; {@link #from} starts from a saved config. */
+    /**
+     * Sets a config's options by their flat names, with the reference defaults (the records'
+     * {@code DEFAULT_} constants); {@link #from} starts from a saved config. {@link #build()} makes
+     * the records, which check the values.
+     */
     public static final class Builder {
         String data;
-        String out = "runs";
-        int resolution = 256;
-        ConvKind generator = ConvKind.DSC;
-        ConvKind dConv = ConvKind.CONV;
-        int batch = 8;
-        double kimg = 100;
-        int ngf = 128;
-        int zDim = 256;
-        double snapKimg = 10;
-        long seed = 0;
-        String device = "auto";
-        String backbone = "mobilenetv2_100";
+        String out = RunSettings.DEFAULT_OUT;
+        int resolution = GeneratorConfig.DEFAULT_RESOLUTION;
+        ConvKind generator = GeneratorConfig.DEFAULT_CONV;
+        ConvKind dConv = DiscriminatorConfig.DEFAULT_HEAD_CONV;
+        int batch = RunSettings.DEFAULT_BATCH;
+        double kimg = RunSettings.DEFAULT_KIMG;
+        int ngf = GeneratorConfig.DEFAULT_NGF;
+        int zDim = GeneratorConfig.DEFAULT_Z_DIM;
+        double snapKimg = RunSettings.DEFAULT_SNAP_KIMG;
+        long seed = RunSettings.DEFAULT_SEED;
+        /** null: the run's seed. */
+        Long projectorSeed;
+        String device = RunSettings.DEFAULT_DEVICE;
+        String backbone = Backbones.DEFAULT;
         String backboneWeights;
         boolean mirror;
-        int logEvery = 10;
+        int logEvery = RunSettings.DEFAULT_LOG_EVERY;
         boolean diffAugment = true;
-        String augPolicy = DEFAULT_AUG_POLICY;
-        double lr = DEFAULT_LR;
-        double beta1 = 0;
-        double beta2 = 0.99;
-        double eps = 1e-8;
+        String augPolicy = DiscriminatorConfig.DEFAULT_AUG_POLICY;
+        double lr = OptimizerConfig.DEFAULT_LR;
+        double beta1 = OptimizerConfig.DEFAULT_BETA1;
+        double beta2 = OptimizerConfig.DEFAULT_BETA2;
+        double eps = OptimizerConfig.DEFAULT_EPS;
+        /** null: {@link OptimizerConfig#referenceEmaKimg} of the batch. */
         Double emaKimg;
-        double emaRampup = 0.05;
-        int maxNonFinite = 3;
+        double emaRampup = OptimizerConfig.DEFAULT_EMA_RAMPUP;
+        int maxNonFinite = RunSettings.DEFAULT_MAX_NON_FINITE;
         int dInput = DiscriminatorConfig.DEFAULT_FEATURE_INPUT_SIZE;
         Precision precision = Precision.FP32;
 
         public static Builder from(TrainConfig c) {
             Builder b = new Builder();
-            b.data = c.data;
-            b.out = c.out;
-            b.resolution = c.resolution;
-            b.generator = c.generator;
-            b.dConv = c.dConv;
-            b.batch = c.batch;
-            b.kimg = c.kimg;
-            b.ngf = c.ngf;
-            b.zDim = c.zDim;
-            b.snapKimg = c.snapKimg;
-            b.seed = c.seed;
-            b.device = c.device;
-            b.backbone = c.backbone;
-            b.backboneWeights = c.backboneWeights;
-            b.mirror = c.mirror;
-            b.logEvery = c.logEvery;
-            b.diffAugment = c.diffAugment;
-            b.augPolicy = c.augPolicy;
-            b.lr = c.lr;
-            b.beta1 = c.beta1;
-            b.beta2 = c.beta2;
-            b.eps = c.eps;
-            b.emaKimg = c.emaKimg == referenceEmaKimg(c.batch) ? null : c.emaKimg;
-            b.emaRampup = c.emaRampup;
-            b.maxNonFinite = c.maxNonFinite;
-            b.dInput = c.dInput;
-            b.precision = c.precision;
+            GeneratorConfig g = c.generator;
+            b.resolution = g.resolution();
+            b.ngf = g.ngf();
+            b.zDim = g.zDim();
+            b.generator = g.conv();
+            DiscriminatorConfig d = c.discriminator;
+            b.backbone = d.backbone();
+            b.backboneWeights = d.backboneWeights();
+            b.dConv = d.headConv();
+            b.diffAugment = d.diffAugment();
+            b.augPolicy = d.augPolicy();
+            b.projectorSeed = d.projectorSeed() == c.run.seed() ? null : d.projectorSeed();
+            b.dInput = d.featureInputSize();
+            OptimizerConfig o = c.optimizer;
+            b.lr = o.lr();
+            b.beta1 = o.beta1();
+            b.beta2 = o.beta2();
+            b.eps = o.eps();
+            b.emaKimg = o.emaKimg() == OptimizerConfig.referenceEmaKimg(c.run.batch()) ? null : o.emaKimg();
+            b.emaRampup = o.emaRampup();
+            RunSettings r = c.run;
+            b.data = r.data();
+            b.out = r.out();
+            b.batch = r.batch();
+            b.kimg = r.kimg();
+            b.snapKimg = r.snapKimg();
+            b.seed = r.seed();
+            b.device = r.device();
+            b.mirror = r.mirror();
+            b.logEvery = r.logEvery();
+            b.maxNonFinite = r.maxNonFinite();
+            b.precision = r.precision();
             return b;
         }
 
@@ -353,7 +330,10 @@ public record TrainConfig(
         public Builder ngf(int v) { ngf = v; return this; }
         public Builder zDim(int v) { zDim = v; return this; }
         public Builder snapKimg(double v) { snapKimg = v; return this; }
+        /** The run's seed, which also seeds D's projector unless {@link #projectorSeed} says otherwise. */
         public Builder seed(long v) { seed = v; return this; }
+        /** Seeds D's random projector apart from the run ({@code null}: the run's seed, the default). */
+        public Builder projectorSeed(Long v) { projectorSeed = v; return this; }
         public Builder device(String v) { device = v; return this; }
         public Builder backbone(String v) { backbone = v; return this; }
         public Builder backboneWeights(String v) { backboneWeights = v; return this; }
@@ -369,11 +349,18 @@ public record TrainConfig(
         public Builder dInput(int v) { dInput = v; return this; }
         public Builder precision(Precision v) { precision = v; return this; }
 
+        /** @throws SettingException naming the first setting a record refuses */
         public TrainConfig build() {
-            return new TrainConfig(data, out, resolution, generator, dConv, batch, kimg, ngf, zDim, snapKimg, seed,
-                    device, backbone, backboneWeights, mirror, logEvery, diffAugment, augPolicy, lr, beta1, beta2,
-                    eps, emaKimg == null ? referenceEmaKimg(batch) : emaKimg, emaRampup, maxNonFinite, dInput,
-                    precision);
+            // the run first: the default EMA half-life follows its batch
+            RunSettings run = new RunSettings(data, out, batch, kimg, snapKimg, seed, device, mirror, logEvery,
+                    maxNonFinite, precision);
+            return new TrainConfig(
+                    new GeneratorConfig(resolution, ngf, zDim, generator),
+                    new DiscriminatorConfig(backbone, dConv, diffAugment, augPolicy,
+                            projectorSeed == null ? seed : projectorSeed, dInput, backboneWeights),
+                    new OptimizerConfig(lr, beta1, beta2, eps,
+                            emaKimg == null ? OptimizerConfig.referenceEmaKimg(batch) : emaKimg, emaRampup),
+                    run);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.fewgen.train;
 
 import ai.djl.Device;
 import org.fewgen.data.ImageSet;
+import org.fewgen.gan.GeneratorConfig;
 import org.fewgen.nn.Precision;
 import org.fewgen.data.ImageSources;
 import org.fewgen.data.Transform;
@@ -21,7 +22,7 @@ public final class Training {
 
     /**
      * @param config the resolved options
-     * @param resume a run folder to continue, or null for a new run under {@code config.out()}
+     * @param resume a run folder to continue, or null for a new run under {@code config.run().out()}
      * @param commandLine recorded in {@code config.json}
      * @param out where progress and messages go
      */
@@ -45,18 +46,19 @@ public final class Training {
      */
     public static TrainingRun.Result launch(TrainConfig config, Path resume, PrintStream out,
                                             FidMonitor.Settings fid, TrainingRun.Options options) throws IOException {
-        Device device = Devices.choose(config.device());
-        Precision requested = config.precision();
+        Device device = Devices.choose(config.run().device());
+        Precision requested = config.run().precision();
         config = config.withResolvedPrecision(device);
-        out.println(Precision.describe(requested, config.precision(), device));
-        ImageSet set = ImageSources.load(config.data(), config.resolution(), Transform.CENTER_CROP);
-        out.printf(Locale.ROOT, "data: %d images from %s at %d²%s%n", set.size(), config.data(), config.resolution(),
+        RunSettings run = config.run();
+        GeneratorConfig g = config.generator();
+        out.println(Precision.describe(requested, run.precision(), device));
+        ImageSet set = ImageSources.load(run.data(), g.resolution(), Transform.CENTER_CROP);
+        out.printf(Locale.ROOT, "data: %d images from %s at %d²%s%n", set.size(), run.data(), g.resolution(),
                 set.skipped().isEmpty() ? "" : " (" + set.skipped().size() + " files skipped: "
                         + String.join(", ", set.skipped().subList(0, Math.min(5, set.skipped().size())))
                         + (set.skipped().size() > 5 ? ", ..." : "") + ")");
         out.printf(Locale.ROOT, "training: %s generator, ngf %d, batch %d, %.3f kimg (%d steps) on %s%n",
-                config.generator().name().toLowerCase(Locale.ROOT), config.ngf(), config.batch(), config.kimg(),
-                config.totalSteps(), device);
+                g.conv().label(), g.ngf(), run.batch(), run.kimg(), run.totalSteps(), device);
         String mallocHint = NativeMalloc.hint(device);
         if (mallocHint != null) {
             out.println(mallocHint);
@@ -65,8 +67,8 @@ public final class Training {
         if (ompHint != null) {
             out.println(ompHint);
         }
-        try (ImageSetData data = new ImageSetData(set, config.batch(), config.mirror(), config.seed());
-             FidMonitor monitor = fid == null ? null : new FidMonitor(fid, set, device, config.batch(), out)) {
+        try (ImageSetData data = new ImageSetData(set, run.batch(), run.mirror(), run.seed());
+             FidMonitor monitor = fid == null ? null : new FidMonitor(fid, set, device, run.batch(), out)) {
             if (monitor != null) {
                 options.metric(fid.everyKimg(), monitor);
             }

@@ -77,7 +77,7 @@ public final class TrainingRun {
     }
 
     /**
-     * Trains from scratch in a new numbered folder under {@code config.out()}. The folder is made
+     * Trains from scratch in a new numbered folder under {@code config.run().out()}. The folder is made
      * only after the networks (and their weights files) were built, so a failed start leaves none.
      */
     public static Result start(TrainConfig config, NetworkFactory factory, TrainingData data, Device device,
@@ -98,9 +98,10 @@ public final class TrainingRun {
 
     private static Result run(TrainConfig config, NetworkFactory factory, TrainingData data, Device device,
                               RunDir resumeDir, Options options) throws IOException {
-        if (data.resolution() != config.resolution()) {
-            throw new org.fewgen.util.SettingException("data", config.data(), "has resolution " + data.resolution()
-                    + ", expected the configured " + config.resolution());
+        int resolution = config.generator().resolution();
+        if (data.resolution() != resolution) {
+            throw new org.fewgen.util.SettingException("data", config.run().data(), "has resolution "
+                    + data.resolution() + ", expected the configured " + resolution);
         }
         Progress progress = options.progress;
         RunLock lock = null;
@@ -122,7 +123,7 @@ public final class TrainingRun {
                 }
                 RunDir run = resumeDir;
                 if (run == null) {
-                    run = RunDir.create(Path.of(config.out()), config.description());
+                    run = RunDir.create(Path.of(config.run().out()), config.description());
                     lock = RunLock.acquire(run.path(), progress::message);
                 }
                 JsonObject cfg = new JsonObject();
@@ -139,7 +140,7 @@ public final class TrainingRun {
                     if (resumeFrom == null) {
                         int n = Math.min(GanTrainer.GRID_IMAGES, data.size());
                         ImageGrid.writePng(run.resolve(RunDir.REALS), ImageGrid.grid(data.firstImages(n), n,
-                                config.resolution(), ImageGrid.columnsFor(n)));
+                                config.generator().resolution(), ImageGrid.columnsFor(n)));
                         writeFakes(trainer, run.resolve(RunDir.FAKES_INIT));
                         JsonObject e = new JsonObject();
                         e.add("config", config.toJsonObject());
@@ -185,12 +186,12 @@ public final class TrainingRun {
 
     private static Result loop(TrainConfig config, TrainingData data, Device device, RunDir run, GanTrainer trainer,
                                MetricsLog metrics, Progress progress, Options options) throws IOException {
-        long totalSteps = config.totalSteps();
+        long totalSteps = config.run().totalSteps();
         long metricImages = options.metricHook == null ? Long.MAX_VALUE
                 : Math.max(1, Math.round(options.metricEveryKimg * 1000));
         long nextMetric = options.metricHook == null ? Long.MAX_VALUE
                 : (trainer.nimg() / metricImages + 1) * metricImages;
-        long snapImages = Math.max(1, Math.round(config.snapKimg() * 1000));
+        long snapImages = Math.max(1, Math.round(config.run().snapKimg() * 1000));
         long nextSnap = (trainer.nimg() / snapImages + 1) * snapImages;
         Path lastSnapshot = null;
         Path lastFakes = null;
@@ -200,17 +201,17 @@ public final class TrainingRun {
             // a fresh run's curve starts at the untrained generator, the baseline every later value is read against
             logMetric(trainer, metrics, progress, options.metricHook);
         }
-        progress.start(trainer.nimg(), totalSteps * config.batch());
+        progress.start(trainer.nimg(), totalSteps * config.run().batch());
         long windowStart = System.nanoTime();
         long windowImages = 0;
         long lastTick = System.nanoTime();
         while (trainer.step() < totalSteps) {
-            boolean logStep = (trainer.step() + 1) % config.logEvery() == 0 || trainer.step() + 1 == totalSteps;
+            boolean logStep = (trainer.step() + 1) % config.run().logEvery() == 0 || trainer.step() + 1 == totalSteps;
             GanTrainer.StepResult r = trainer.trainStep(data, logStep);
             long now = System.nanoTime();
             trainer.addTrainSeconds((now - lastTick) / 1e9);
             lastTick = now;
-            windowImages += config.batch();
+            windowImages += config.run().batch();
             if (r.nonFinite()) {
                 consecutiveNonFinite++;
                 String which = r.gSkipped() ? "G" : "D";
@@ -224,7 +225,7 @@ public final class TrainingRun {
                 progress.message(String.format(Locale.ROOT,
                         "warning: non-finite %s loss at step %d: %s update skipped (%d in a row)", which, r.step(),
                         which, consecutiveNonFinite));
-                if (consecutiveNonFinite >= config.maxNonFinite()) {
+                if (consecutiveNonFinite >= config.run().maxNonFinite()) {
                     reloads++;
                     reload(trainer, run, metrics, progress, consecutiveNonFinite, reloads);
                     consecutiveNonFinite = 0;
@@ -330,7 +331,7 @@ public final class TrainingRun {
                 "training diverged at step %d: %s = %.3g, far outside the normal range (below %.0e); the likely cause"
                         + " is a too-large learning rate (--lr %s, default %s): resume an earlier snapshot with a smaller"
                         + " one, e.g. fewgen gan train --resume %s --lr %s", r.step(), what, value,
-                DIVERGED_LOSS, config.lr(), TrainConfig.DEFAULT_LR, run, TrainConfig.DEFAULT_LR));
+                DIVERGED_LOSS, config.optimizer().lr(), OptimizerConfig.DEFAULT_LR, run, OptimizerConfig.DEFAULT_LR));
     }
 
     private static double maxAbs(org.fewgen.nn.Module module, boolean trainableOnly) {
@@ -352,13 +353,13 @@ public final class TrainingRun {
         Optional<Path> snap = Snapshot.latestComplete(run.path(), progress::message);
         if (snap.isEmpty()) {
             throw new IllegalStateException(count + " consecutive non-finite losses up to step " + failedStep
-                    + " and no snapshot to return to in " + run + "; try a smaller --lr (now " + trainer.config().lr()
-                    + ") or another --seed");
+                    + " and no snapshot to return to in " + run + "; try a smaller --lr (now "
+                    + trainer.config().optimizer().lr() + ") or another --seed");
         }
         if (reloads > MAX_RELOADS) {
             throw new IllegalStateException("non-finite losses persist after " + MAX_RELOADS + " reloads (last at step "
                     + failedStep + "); stopping. Nothing was changed automatically: try a smaller --lr (now "
-                    + trainer.config().lr() + ") or another --seed, then --resume " + run);
+                    + trainer.config().optimizer().lr() + ") or another --seed, then --resume " + run);
         }
         long nextRecovery = trainer.recoveries() + 1;
         trainer.loadSnapshot(snap.get());
@@ -406,7 +407,7 @@ public final class TrainingRun {
 
     private static void writeFakes(GanTrainer trainer, Path file) throws IOException {
         float[] px = trainer.sampleGrid();
-        int r = trainer.config().resolution();
+        int r = trainer.config().generator().resolution();
         ImageGrid.writePng(file, ImageGrid.grid(px, GanTrainer.GRID_IMAGES, r, ImageGrid.columnsFor(GanTrainer.GRID_IMAGES)));
     }
 

@@ -105,11 +105,11 @@ class ImagesAndConfigTest {
         TrainConfig c = TrainConfig.builder().data("builtin:shapes").resolution(64).generator(ConvKind.CONV)
                 .batch(16).kimg(2.5).ngf(32).seed(11).backboneWeights("w.safetensors").build();
         assertThat(TrainConfig.fromJson(c.toJson())).isEqualTo(c);
-        assertThat(c.toJson()).contains("\"generator\": \"CONV\"", "\"emaKimg\": 5.0");
+        assertThat(c.toJson()).contains("\"conv\": \"CONV\"", "\"emaKimg\": 5.0");
         assertThat(c.description()).isEqualTo("fastgan-conv-shapes-64");
-        assertThat(c.totalSteps()).isEqualTo(157); // ceil(2500 / 16)
+        assertThat(c.run().totalSteps()).isEqualTo(157); // ceil(2500 / 16)
 
-        assertThatThrownBy(() -> TrainConfig.builder().data("x").resolution(48).build()).hasMessage("resolution 48: must be a power of two between 8 and 1024");
+        assertThatThrownBy(() -> TrainConfig.builder().data("x").resolution(48).build()).hasMessage("resolution 48: must be a power of two from 64 to 1024");
         assertThatThrownBy(() -> TrainConfig.builder().data("x").batch(1).build()).hasMessageStartingWith("batch 1: ");
         assertThatThrownBy(() -> TrainConfig.builder().data("x").kimg(0).build()).hasMessageStartingWith("kimg 0.0: ");
         assertThatThrownBy(() -> TrainConfig.builder().data("x").snapKimg(-1).build()).hasMessageStartingWith("snapKimg -1.0: ");
@@ -126,11 +126,14 @@ class ImagesAndConfigTest {
     @Test
     void dInputDefaultsTo224AlsoInConfigsWrittenBeforeIt() {
         TrainConfig c = TrainConfig.builder().data("builtin:shapes").resolution(64).build();
-        assertThat(c.dInput()).isEqualTo(224);
-        var json = c.toJsonObject();
-        json.remove("dInput");
-        assertThat(TrainConfig.fromJson(json.toString()).dInput()).isEqualTo(224);
-        assertThat(TrainConfig.Builder.from(c).dInput(128).build().dInput()).isEqualTo(128);
+        assertThat(c.discriminator().featureInputSize()).isEqualTo(224);
+        // flat config files written before the option have no dInput, or 0
+        var flat = com.google.gson.JsonParser.parseString(TrainConfigJsonTest.FLAT).getAsJsonObject();
+        flat.remove("dInput");
+        assertThat(TrainConfig.fromJson(flat.toString()).discriminator().featureInputSize()).isEqualTo(224);
+        flat.addProperty("dInput", 0);
+        assertThat(TrainConfig.fromJson(flat.toString()).discriminator().featureInputSize()).isEqualTo(224);
+        assertThat(TrainConfig.Builder.from(c).dInput(128).build().discriminator().featureInputSize()).isEqualTo(128);
         assertThatThrownBy(() -> TrainConfig.builder().data("x").dInput(112).build())
                 .hasMessageStartingWith("dInput 112: must be a multiple of 32 and at least 128");
     }

@@ -117,7 +117,7 @@ class LossDirectionTest {
 
         TrainConfig c = TinyGan.config(tmp).batch(BATCH).build();
         try (GanTrainer t = new GanTrainer(c, new StubFactory(), Device.cpu())) {
-            GanTrainer.StepResult r = t.trainStep(new ConstantData(c.resolution()), true);
+            GanTrainer.StepResult r = t.trainStep(new ConstantData(c.generator().resolution()), true);
             assertThat(r.nonFinite()).isFalse();
             assertThat((double) r.lossD()).isEqualTo(expectedD);
             assertThat((double) r.lossG()).isEqualTo(expectedG);
@@ -146,14 +146,14 @@ class LossDirectionTest {
         return Tensors.noGrad(() -> t.discriminatorNet().apply(images).mean()).getFloat();
     }
 
-    private static void assertOneStepOfEachPlayerMovesTheRightWay(TrainConfig c, TrainingData data) {
-        try (GanTrainer t = new GanTrainer(c, c.resolution() == 8 ? new TinyGan() : new FastGanNetworks(),
-                Device.cpu()); NDManager m = t.manager().newSubManager()) {
-            int b = c.batch();
-            int r = c.resolution();
+    private static void assertOneStepOfEachPlayerMovesTheRightWay(TrainConfig c, NetworkFactory networks,
+                                                                  TrainingData data) {
+        try (GanTrainer t = new GanTrainer(c, networks, Device.cpu()); NDManager m = t.manager().newSubManager()) {
+            int b = c.run().batch();
+            int r = c.generator().resolution();
             NDArray reals = m.create(data.batch(0), new Shape(b, 3, r, r));
-            float[] zHost = GanTrainer.latents(5, b, c.zDim());
-            NDArray z = m.create(zHost, new Shape(b, c.zDim()));
+            float[] zHost = GanTrainer.latents(5, b, c.generator().zDim());
+            NDArray z = m.create(zHost, new Shape(b, c.generator().zDim()));
             JniUtils.setSeed(98);
             NDArray fakes = Tensors.noGrad(() -> t.generatorNet().apply(z));
 
@@ -176,7 +176,7 @@ class LossDirectionTest {
     @Test
     void oneStepOfEachPlayerMovesTinyNetworksTheRightWay() {
         TrainConfig c = TinyGan.config(tmp).lr(1e-3).build();
-        assertOneStepOfEachPlayerMovesTheRightWay(c, new TinyGan.Data(c));
+        assertOneStepOfEachPlayerMovesTheRightWay(c, new TinyGan(), new TinyGan.Data(c));
     }
 
     @Test
@@ -185,6 +185,6 @@ class LossDirectionTest {
         // augmentation so the logits seen before and after a step are of the same images
         TrainConfig c = TrainConfig.builder().data("x").out(tmp.toString()).resolution(64).generator(ConvKind.DSC)
                 .dConv(ConvKind.DSC).dInput(128).ngf(8).batch(2).diffAugment(false).seed(4).device("cpu").build();
-        assertOneStepOfEachPlayerMovesTheRightWay(c, TrainingData.random(64, 2, 4));
+        assertOneStepOfEachPlayerMovesTheRightWay(c, new FastGanNetworks(), TrainingData.random(64, 2, 4));
     }
 }

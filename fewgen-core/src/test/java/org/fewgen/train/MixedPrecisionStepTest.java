@@ -30,16 +30,16 @@ class MixedPrecisionStepTest {
     static Step run(Precision precision, double perturb) {
         TrainConfig config = TrainConfig.builder().data("none").resolution(64).generator(ConvKind.DSC).ngf(8)
                 .batch(2).seed(11).device("cpu").precision(precision).dInput(128).build();
-        int b = config.batch();
-        int r = config.resolution();
+        int b = config.run().batch();
+        int r = config.generator().resolution();
         Random rnd = new Random(5);
         float[] reals = new float[b * 3 * r * r];
         for (int i = 0; i < reals.length; i++) {
             reals[i] = (float) Math.tanh(rnd.nextGaussian());
             reals[i] *= (float) (1 + perturb * rnd.nextGaussian());
         }
-        float[] zG = GanTrainer.latents(1, b, config.zDim());
-        float[] zD = GanTrainer.latents(2, b, config.zDim());
+        float[] zG = GanTrainer.latents(1, b, config.generator().zDim());
+        float[] zD = GanTrainer.latents(2, b, config.generator().zDim());
         for (float[] z : new float[][] {zG, zD}) {
             for (int i = 0; i < z.length; i++) {
                 z[i] *= (float) (1 + perturb * rnd.nextGaussian());

@@ -41,7 +41,7 @@ class RunReliabilityTest {
                 .hasMessageContaining("training diverged at step")
                 .hasMessageContaining("--lr 1000000.0")
                 .hasMessageContaining("--resume");
-        Path run = tmp.resolve("00000-fastgan-dsc-tiny-8");
+        Path run = tmp.resolve("00000-fastgan-dsc-tiny-64");
         List<JsonObject> events = MetricsLog.read(run.resolve(RunDir.METRICS));
         assertThat(events).anyMatch(e -> e.has("event") && e.get("event").getAsString().equals("diverged"));
         // it stopped early: no snapshot of the end of the run
@@ -56,7 +56,7 @@ class RunReliabilityTest {
         TrainConfig c = TinyGan.config(tmp).snapKimg(1).build(); // no periodic snapshot before the end
         AtomicInteger checks = new AtomicInteger();
         TrainingRun.Options o = new TrainingRun.Options().stopWhen(() -> checks.incrementAndGet() >= 3, 143);
-        Path run = tmp.resolve("00000-fastgan-dsc-tiny-8");
+        Path run = tmp.resolve("00000-fastgan-dsc-tiny-64");
         assertThatThrownBy(() -> start(c, o))
                 .isInstanceOfSatisfying(GracefulStop.Stopped.class, s -> assertThat(s.exitCode()).isEqualTo(143))
                 .hasMessageContaining("stopped at step 3")

@@ -179,8 +179,9 @@ final class StepParity {
      */
     static Result run(Case c, Path tmp, Path export) throws IOException {
         TrainConfig config = config(c, tmp);
-        int b = config.batch();
-        int r = config.resolution();
+        int b = config.run().batch();
+        int r = config.generator().resolution();
+        int zDim = config.generator().zDim();
         Result res = new Result();
         try (GanTrainer t = new GanTrainer(config, new FastGanNetworks(), Device.cpu())) {
             // warm-up at learning rate 0: Adam's second moments, the power-iteration vectors and the
@@ -189,25 +190,27 @@ final class StepParity {
             // gradient by 1/(logits per pass), a difference of rounding and not of implementation)
             t.setLearningRate(0);
             for (int k = 0; k < WARMUP; k++) {
-                t.trainStep(reals(k, b, r), latents(2 * k, b, config.zDim()), latents(2 * k + 1, b, config.zDim()), false);
+                t.trainStep(reals(k, b, r), latents(2 * k, b, zDim), latents(2 * k + 1, b, zDim), false);
             }
-            t.setLearningRate(config.lr());
-            float[] zG = latents(2 * WARMUP, b, config.zDim());
-            float[] zD = latents(2 * WARMUP + 1, b, config.zDim());
+            OptimizerConfig adam = config.optimizer();
+            t.setLearningRate(adam.lr());
+            float[] zG = latents(2 * WARMUP, b, zDim);
+            float[] zD = latents(2 * WARMUP + 1, b, zDim);
             float[] x = reals(WARMUP, b, r);
             if (export != null) {
                 Files.createDirectories(export);
                 t.saveSnapshot(export.resolve("before.safetensors"));
                 try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
                     Map<String, NDArray> in = new LinkedHashMap<>();
-                    in.put("z_G", m.create(zG, new Shape(b, config.zDim())));
-                    in.put("z_D", m.create(zD, new Shape(b, config.zDim())));
+                    in.put("z_G", m.create(zG, new Shape(b, zDim)));
+                    in.put("z_D", m.create(zD, new Shape(b, zDim)));
                     in.put("reals", m.create(x, new Shape(b, 3, r, r)));
                     SafeTensors.write(export.resolve("inputs.safetensors"), in, Map.of(
                             "case", c.name(), "ema_beta", Double.toString(config.emaBeta(t.nimg())),
-                            "nimg", Long.toString(t.nimg()), "lr", Double.toString(config.lr()),
-                            "beta1", Double.toString(config.beta1()), "beta2", Double.toString(config.beta2()),
-                            "eps", Double.toString(config.eps()), "d_input", Integer.toString(config.dInput())));
+                            "nimg", Long.toString(t.nimg()), "lr", Double.toString(adam.lr()),
+                            "beta1", Double.toString(adam.beta1()), "beta2", Double.toString(adam.beta2()),
+                            "eps", Double.toString(adam.eps()),
+                            "d_input", Integer.toString(config.discriminator().featureInputSize())));
                 }
             }
             res.before.putAll(state(t));
@@ -242,8 +245,8 @@ final class StepParity {
      */
     static void exportForward(Case c, Path export) throws IOException {
         TrainConfig config = config(c, Files.createTempDirectory("parity"));
-        int b = config.batch();
-        int r = config.resolution();
+        int b = config.run().batch();
+        int r = config.generator().resolution();
         try (GanTrainer t = new GanTrainer(config, new FastGanNetworks(), Device.cpu());
              NDManager m = t.manager().newSubManager()) {
             t.loadSnapshot(export.resolve("before.safetensors"));
@@ -255,7 +258,8 @@ final class StepParity {
                 host.put(k, v.toFloatArray());
                 shapes.put(k, v.getShape());
             };
-            NDArray z = m.create(latents(2 * WARMUP, b, config.zDim()), new Shape(b, config.zDim()));
+            int zDim = config.generator().zDim();
+            NDArray z = m.create(latents(2 * WARMUP, b, zDim), new Shape(b, zDim));
             NDArray reals = m.create(reals(WARMUP, b, r), new Shape(b, 3, r, r));
             org.fewgen.nn.Tensors.noGrad(() -> {
                 NDArray img = ((org.fewgen.gan.FastGanGenerator) t.generator()).forward(z,

@@ -19,8 +19,12 @@ import java.util.Random;
  */
 final class TinyGan implements NetworkFactory {
 
+    /**
+     * A tiny run's config: 64² (the smallest side a {@link TrainConfig} accepts, as FastGAN's), batch
+     * 4, z 8; ngf 8 is recorded but these networks do not use it.
+     */
     static TrainConfig.Builder config(java.nio.file.Path out) {
-        return TrainConfig.builder().data("tiny").out(out.toString()).resolution(8).batch(4).ngf(4).zDim(8)
+        return TrainConfig.builder().data("tiny").out(out.toString()).resolution(64).batch(4).ngf(8).zDim(8)
                 .kimg(0.032).snapKimg(0.016).logEvery(2).seed(7).device("cpu");
     }
 
@@ -31,8 +35,8 @@ final class TinyGan implements NetworkFactory {
 
         Generator(NDManager m, TrainConfig c) {
             super(m);
-            res = c.resolution();
-            fc = addChild("fc", new Linear(m, c.zDim(), 3 * res * res, true));
+            res = c.generator().resolution();
+            fc = addChild("fc", new Linear(m, c.generator().zDim(), 3 * res * res, true));
             bn = addChild("bn", new BatchNorm2d(m, 3));
         }
 
@@ -55,7 +59,7 @@ final class TinyGan implements NetworkFactory {
             features.setAlwaysEval(true);
             head = addChild("head", new Conv2d(m, 4, 4, 3, 2, 1, 1, true));
             headNorm = addChild("head_norm", new BatchNorm2d(m, 4));
-            int r = c.resolution() / 2;
+            int r = c.generator().resolution() / 2;
             out = addChild("out", new Linear(m, 4 * r * r, 2, true));
         }
 
@@ -86,8 +90,8 @@ final class TinyGan implements NetworkFactory {
         private final int batch;
 
         Data(TrainConfig c) {
-            res = c.resolution();
-            batch = c.batch();
+            res = c.generator().resolution();
+            batch = c.run().batch();
         }
 
         @Override public int resolution() { return res; }

@@ -27,8 +27,8 @@ public final class TinyRuns {
 
             Generator(ai.djl.ndarray.NDManager m, TrainConfig c) {
                 super(m);
-                res = c.resolution();
-                fc = addChild("fc", new org.fewgen.nn.Linear(m, c.zDim(), 3 * 4 * 4, true));
+                res = c.generator().resolution();
+                fc = addChild("fc", new org.fewgen.nn.Linear(m, c.generator().zDim(), 3 * 4 * 4, true));
                 bn = addChild("bn", new org.fewgen.nn.BatchNorm2d(m, 3));
             }
 
@@ -53,9 +53,9 @@ public final class TinyRuns {
     private TinyRuns() {
     }
 
-    /** A tiny run's config: 16² shapes, batch 4, a grid and snapshot every 4 steps, metrics every step. */
+    /** A tiny run's config: 64² shapes, batch 4, a grid and snapshot every 4 steps, metrics every step. */
     public static TrainConfig config(Path out, double kimg) {
-        return TinyGan.config(out).data("builtin:shapes").resolution(16).kimg(kimg).snapKimg(0.016).logEvery(1).build();
+        return TinyGan.config(out).data("builtin:shapes").kimg(kimg).snapKimg(0.016).logEvery(1).build();
     }
 
     /** Trains to the end. */
@@ -96,8 +96,9 @@ public final class TinyRuns {
             @Override public void message(String line) { }
             @Override public void close() { }
         };
-        try (ImageSetData data = new ImageSetData(ImageSources.load(c.data(), c.resolution(), Transform.CENTER_CROP),
-                c.batch(), false, c.seed())) {
+        RunSettings run = c.run();
+        try (ImageSetData data = new ImageSetData(ImageSources.load(run.data(), c.generator().resolution(),
+                Transform.CENTER_CROP), run.batch(), false, run.seed())) {
             return TrainingRun.start(c, new SmoothTinyGan(), data, Device.cpu(), new TrainingRun.Options().progress(slow)
                     .commandLine("fewgen gan train (test)"));
         }

@@ -38,20 +38,22 @@ class TrainingRunTest {
         TrainingRun.Result r = train(c);
 
         Path run = r.runDir();
-        assertThat(run.getFileName().toString()).isEqualTo("00000-fastgan-dsc-tiny-8");
+        assertThat(run.getFileName().toString()).isEqualTo("00000-fastgan-dsc-tiny-64");
         assertThat(r.steps()).isEqualTo(8);
         assertThat(r.nimg()).isEqualTo(32);
 
         JsonObject cfg = JsonParser.parseString(Files.readString(run.resolve("config.json"))).getAsJsonObject();
-        assertThat(cfg.getAsJsonObject("config").get("batch").getAsInt()).isEqualTo(4);
-        assertThat(cfg.getAsJsonObject("config").get("emaKimg").getAsDouble()).isEqualTo(4 * 10.0 / 32);
+        JsonObject config = cfg.getAsJsonObject("config");
+        assertThat(config.getAsJsonObject("run").get("batch").getAsInt()).isEqualTo(4);
+        assertThat(config.getAsJsonObject("optimizer").get("emaKimg").getAsDouble()).isEqualTo(4 * 10.0 / 32);
+        assertThat(TrainConfig.fromJson(config.toString())).isEqualTo(c);
         assertThat(cfg.getAsJsonObject("provenance").get("djl").getAsString()).isNotBlank();
         assertThat(cfg.getAsJsonObject("provenance").get("device").getAsString()).contains("cpu");
 
         BufferedImage reals = ImageIO.read(run.resolve("reals.png").toFile());
-        assertThat(reals.getWidth()).isEqualTo(4 * 8); // 16 images in a 4x4 grid of 8x8
+        assertThat(reals.getWidth()).isEqualTo(4 * 64); // 16 images in a 4x4 grid of 64x64
         BufferedImage init = ImageIO.read(run.resolve("fakes_init.png").toFile());
-        assertThat(init.getWidth()).isEqualTo(8 * 8);
+        assertThat(init.getWidth()).isEqualTo(8 * 64);
         assertThat(run.resolve("fakes_000000.016.png")).exists();
         assertThat(run.resolve("fakes_000000.032.png")).exists();
         assertThat(r.lastFakes()).isEqualTo(run.resolve("fakes_000000.032.png"));
@@ -155,10 +157,10 @@ class TrainingRunTest {
     void resumeRefusesArchitectureChangesNamingTheFlag() throws IOException {
         TrainConfig c = TinyGan.config(tmp).kimg(0.016).build();
         TrainingRun.Result r = train(c);
-        TrainConfig wider = TrainConfig.Builder.from(c).ngf(8).zDim(16).build();
+        TrainConfig wider = TrainConfig.Builder.from(c).ngf(16).zDim(16).build();
         assertThatThrownBy(() -> TrainingRun.resume(wider, new TinyGan(), new TinyGan.Data(wider), Device.cpu(),
                 RunDir.open(r.runDir()), new TrainingRun.Options()))
-                .hasMessage("ngf 8: differs from the resumed run's 4 (fixed for a run: cannot change on resume)");
+                .hasMessage("ngf 16: differs from the resumed run's 8 (fixed for a run: cannot change on resume)");
     }
 
     @Test

@@ -76,7 +76,10 @@
   function kv(obj) {
     const dl = h('dl', {class: 'kv'});
     for (const [k, v] of Object.entries(obj || {})) {
-      dl.append(h('dt', {text: k}), h('dd', {text: typeof v === 'object' ? JSON.stringify(v) : String(v)}));
+      // a nested record (config.json's generator, discriminator, optimizer, run) as a list of its own
+      const inner = v != null && typeof v === 'object' && !Array.isArray(v);
+      dl.append(h('dt', {text: k}), inner ? h('dd', null, kv(v))
+        : h('dd', {text: typeof v === 'object' ? JSON.stringify(v) : String(v)}));
     }
     return dl;
   }
@@ -266,11 +269,14 @@
     const state = {offset: 0, stats: [], metrics: [], events: [], grids: d.grids, detail: d, charts: [], smoothing: 0};
     const progressBar = h('div', {class: 'progress', role: 'progressbar', 'aria-label': 'training progress', 'aria-valuemin': 0, 'aria-valuemax': 100}, h('div'));
     const stat = h('span', {class: 'muted'});
+    // the server sends config.json's config in the nested form (older flat files converted)
     const c = d.config || {}, pv = d.provenance || {};
-    const facts = [c.data, c.resolution ? c.resolution + '²' : null, c.generator ? 'G ' + String(c.generator).toLowerCase() : null,
-      c.dConv ? 'D heads ' + String(c.dConv).toLowerCase() : null, c.dInput ? 'D input ' + c.dInput + '²' : null,
-      c.batch ? 'batch ' + c.batch : null, c.ngf ? 'ngf ' + c.ngf : null, c.lr ? 'lr ' + c.lr : null,
-      c.seed != null ? 'seed ' + c.seed : null, pv.device, pv.started ? 'started ' + when(pv.started) : null].filter(x => x != null);
+    const g = c.generator || {}, dc = c.discriminator || {}, opt = c.optimizer || {}, run = c.run || {};
+    const facts = [run.data, g.resolution ? g.resolution + '²' : null, g.conv ? 'G ' + String(g.conv).toLowerCase() : null,
+      dc.headConv ? 'D heads ' + String(dc.headConv).toLowerCase() : null,
+      dc.featureInputSize ? 'D input ' + dc.featureInputSize + '²' : null,
+      run.batch ? 'batch ' + run.batch : null, g.ngf ? 'ngf ' + g.ngf : null, opt.lr ? 'lr ' + opt.lr : null,
+      run.seed != null ? 'seed ' + run.seed : null, pv.device, pv.started ? 'started ' + when(pv.started) : null].filter(x => x != null);
     const top = header(d, h('div', null, h('div', {class: 'row'}, progressBar, stat),
       h('p', {class: 'muted', id: 'run-facts'}, facts.join(' · ')),
       pv.command_line ? h('p', null, cmd(pv.command_line, 'command line')) : null));
