@@ -7,6 +7,7 @@ import org.fewgen.bench.GanBenchmark.Size;
 import org.fewgen.bench.BenchReport;
 import org.fewgen.gan.ConvKind;
 import org.fewgen.nn.Precision;
+import org.fewgen.train.RunSettings;
 import org.fewgen.util.Devices;
 import org.fewgen.util.NativeMalloc;
 import picocli.CommandLine;
@@ -42,16 +43,18 @@ public final class BenchGanCommand implements Callable<Integer> {
             description = "explicit (resolution, batch) points instead of --res × --batch, e.g. 64x8,64x16,256x4")
     List<String> sizes;
 
-    @Option(names = "--generator", split = ",", defaultValue = "conv,dsc",
+    @Option(names = "--generator", split = ",", defaultValue = "conv,dsc", converter = Choices.Conv.class,
+            paramLabel = "conv|dsc",
             description = "generator up-block convolutions: conv, dsc or both (default: ${DEFAULT-VALUE})")
-    List<String> generators;
+    List<ConvKind> generators;
 
     @Option(names = "--precision", split = ",", defaultValue = "fp32", paramLabel = "fp32|bf16|auto",
+            converter = Choices.Arithmetic.class,
             description = {"arithmetic of convolutions and matrix products, comma-separated to compare side by side:",
                     "fp32; bf16 (mixed precision: bf16 compute, fp32 weights, Adam state, batch-norm statistics",
                     "and losses); auto (bf16 where the CPU reports avx512_bf16/amx_bf16 or the GPU computes",
                     "bf16, fp32 otherwise). Every configuration runs in each (default: ${DEFAULT-VALUE})"})
-    List<String> precisions;
+    List<Precision> precisions;
 
     @Option(names = "--steps", defaultValue = "5", description = "timed steps per configuration (default: ${DEFAULT-VALUE})")
     int steps;
@@ -60,18 +63,20 @@ public final class BenchGanCommand implements Callable<Integer> {
             description = "untimed warm-up steps per configuration, after the FLOP-counting step (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--ngf", defaultValue = "128", description = "generator width (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ngf", defaultValue = "" + org.fewgen.gan.GeneratorConfig.DEFAULT_NGF, paramLabel = "N",
+            description = "generator width (default: ${DEFAULT-VALUE})")
     int ngf;
 
-    @Option(names = "--d-conv", defaultValue = "conv",
+    @Option(names = "--d-conv", defaultValue = "conv", converter = Choices.Conv.class, paramLabel = "conv|dsc",
             description = "discriminator head convolutions: conv or dsc (default: ${DEFAULT-VALUE})")
-    String dConv;
+    ConvKind dConv;
 
-    @Option(names = "--backbone", defaultValue = "mobilenetv2_100",
+    @Option(names = "--backbone", defaultValue = org.fewgen.backbone.Backbones.DEFAULT,
             description = "feature network of D (default: ${DEFAULT-VALUE})")
     String backbone;
 
-    @Option(names = "--d-input", paramLabel = "S", defaultValue = "224",
+    @Option(names = "--d-input", paramLabel = "S",
+            defaultValue = "" + org.fewgen.gan.DiscriminatorConfig.DEFAULT_FEATURE_INPUT_SIZE,
             description = "images smaller than S are resized to SxS before D's feature network (default: ${DEFAULT-VALUE})")
     int dInput;
 
@@ -80,13 +85,14 @@ public final class BenchGanCommand implements Callable<Integer> {
                     + " to DIR/profile-<res>x<batch>-<generator>.json (Chrome trace format)")
     java.nio.file.Path profile;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--threads", description = "libtorch intra-op threads (default: all available processors)")
     Integer threads;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed of weights and data (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "" + RunSettings.DEFAULT_SEED, paramLabel = "S",
+            description = "seed of weights and data (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the numbers as JSON (atomic write, updated after every configuration)")
@@ -127,10 +133,7 @@ public final class BenchGanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Size> points = points();
-        List<ConvKind> kinds = new ArrayList<>();
-        for (String g : generators) {
-            kinds.add(ConvKind.parse("generator", g));
-        }
+        List<ConvKind> kinds = generators;
         if (threads != null && threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
         }
@@ -140,14 +143,10 @@ public final class BenchGanCommand implements Callable<Integer> {
         if (peakGflops != null && !(peakGflops > 0)) {
             throw new IllegalArgumentException("--peak-gflops must be positive, not " + peakGflops);
         }
-        List<Precision> requested = new ArrayList<>();
-        for (String p : precisions) {
-            requested.add(Precision.parse(p, "--precision"));
-        }
-        Device d = Devices.choose(device); // loads the engine, which the thread setting needs
+        Device d = Devices.choose(device.name()); // loads the engine, which the thread setting needs
         List<Precision> resolved = new ArrayList<>();
         var out = spec.commandLine().getOut();
-        for (Precision p : requested) {
+        for (Precision p : precisions) {
             Precision r = p.resolve(d);
             if (!resolved.contains(r)) {
                 resolved.add(r);
@@ -155,7 +154,7 @@ public final class BenchGanCommand implements Callable<Integer> {
             out.println(Precision.describe(p, r, d));
         }
         GanBenchmark.Options options = new GanBenchmark.Options(points, kinds, steps, warmup, ngf,
-                ConvKind.parse("dConv", dConv), backbone, seed, flops, dInput, profile, resolved);
+                dConv, backbone, seed, flops, dInput, profile, resolved);
         // libtorch's own default is the number of physical cores, and DJL only changes it when
         // -Dai.djl.pytorch.num_threads is set; set it explicitly so the report states what ran
         JniUtils.setNumThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import org.fewgen.gan.ConvKind;
 import org.fewgen.io.AtomicFiles;
 import org.fewgen.train.MetricsLog;
+import org.fewgen.train.RunSettings;
 import org.fewgen.train.TrainConfig;
 import org.fewgen.train.Training;
 import org.fewgen.train.TrainingRun;
@@ -53,14 +54,16 @@ public final class BenchSoakCommand implements Callable<Integer> {
             description = "allowed (max - min) / median after warm-up (default: ${DEFAULT-VALUE})")
     double tolerance;
 
-    @Option(names = "--out", defaultValue = "runs", description = "folder for the run folder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", defaultValue = RunSettings.DEFAULT_OUT, paramLabel = "DIR",
+            description = "folder for the run folder (default: ${DEFAULT-VALUE})")
     String out;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "seed of the run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "" + RunSettings.DEFAULT_SEED, paramLabel = "S",
+            description = "seed of the run (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -82,7 +85,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         int batch = 2;
         TrainConfig config = TrainConfig.builder().data("builtin:shapes").out(out).resolution(64).generator(ConvKind.DSC)
                 .dConv(ConvKind.DSC).dInput(128).ngf(8).batch(batch).kimg(steps * batch / 1000.0).snapKimg(1e9)
-                .logEvery(every).seed(seed).device(device).build();
+                .logEvery(every).seed(seed).device(device.name()).build();
         OutputFolders.require("--out", Path.of(out));
         TrainingRun.Result r;
         try (GracefulStop stop = GracefulStop.install(System.err)) {

@@ -10,6 +10,7 @@ import org.fewgen.cs.Pca;
 import org.fewgen.cs.UaeConfig;
 import org.fewgen.cs.UaeRun;
 import org.fewgen.io.AtomicFiles;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,14 +43,14 @@ public final class CsClassifyCommand implements Callable<Integer> {
     @Option(names = "--out", description = "also write the table as CSV to this file")
     Path out;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Override
     public Integer call() throws Exception {
         // Smile logs every L-BFGS run at INFO; the table is the output
         System.setProperty("org.slf4j.simpleLogger.log.smile", "warn");
-        Device where = UaeRun.device(device);
+        Device where = UaeRun.device(device.name());
         Path cfgFile = run.resolve("config.json");
         if (!Files.isRegularFile(cfgFile)) {
             throw new IllegalArgumentException("--run " + run + ": no config.json there");

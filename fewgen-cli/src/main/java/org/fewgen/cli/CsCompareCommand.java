@@ -5,6 +5,7 @@ import org.fewgen.cs.Compare;
 import org.fewgen.cs.CsData;
 import org.fewgen.cs.UaeConfig;
 import org.fewgen.cs.UaeRun;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,8 +69,8 @@ public final class CsCompareCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "training seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--out", required = true, description = "output folder")
     Path out;
@@ -93,7 +94,7 @@ public final class CsCompareCommand implements Callable<Integer> {
         Compare.Settings s = new Compare.Settings(measurements, methods, base, vaeEpochs, lassoImages, lassoMaxIter,
                 csvaeImages, csvaeRestarts, csvaeSteps, noiseless, out, runs == null ? out.resolve("runs") : runs, reportOnly,
                 FewgenCommand.commandLineOf(spec));
-        try (NDManager manager = NDManager.newBaseManager(UaeRun.device(device))) {
+        try (NDManager manager = NDManager.newBaseManager(UaeRun.device(device.name()))) {
             Compare c = new Compare(s, d, manager, System.out);
             try (org.fewgen.util.GracefulStop stop = org.fewgen.util.GracefulStop.install(System.err)) {
                 c.run();

@@ -2,6 +2,7 @@ package org.fewgen.cli;
 
 import org.fewgen.cs.Toy;
 import org.fewgen.util.Devices;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,15 +30,15 @@ public final class CsToyCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Override
     public Integer call() throws Exception {
         if (samples < 1 || steps < 1) {
             throw new IllegalArgumentException("--samples and --steps must be positive");
         }
-        Toy.Outcome o = Toy.run(out, samples, noise, steps, seed, Devices.choose(device));
+        Toy.Outcome o = Toy.run(out, samples, noise, steps, seed, Devices.choose(device.name()));
         System.out.printf(Locale.ROOT, "PCA direction (%.3f, %.3f): test MSE %.3f%n", o.pcaDirection()[0],
                 o.pcaDirection()[1], o.pcaMse());
         System.out.printf(Locale.ROOT, "UAE direction (%.3f, %.3f): test MSE %.3f%n", o.uaeDirection()[0],

@@ -6,6 +6,7 @@ import org.fewgen.cs.CsData;
 import org.fewgen.cs.Mlp;
 import org.fewgen.cs.UaeConfig;
 import org.fewgen.cs.UaeRun;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,8 +61,8 @@ public final class CsTrainCommand implements Callable<Integer> {
     @Option(names = "--max-train", defaultValue = "0", description = "use at most this many training images (default: all)")
     int maxTrain;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = {"--out", "--runs"}, defaultValue = "runs", paramLabel = "DIR",
             description = "folder for run folders, as gan train's --out (default: ${DEFAULT-VALUE})")
@@ -97,7 +98,7 @@ public final class CsTrainCommand implements Callable<Integer> {
             OutputFolders.require("--out", runs);
         }
         CsData d = CsData.load(c.data());
-        try (NDManager manager = NDManager.newBaseManager(UaeRun.device(device))) {
+        try (NDManager manager = NDManager.newBaseManager(UaeRun.device(device.name()))) {
             NDArray fixed = null;
             if (!c.transferFrom().isEmpty() && resume == null) {
                 fixed = UaeRun.loadEncoder(Path.of(c.transferFrom()), manager);

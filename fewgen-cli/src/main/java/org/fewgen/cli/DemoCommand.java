@@ -1,6 +1,7 @@
 package org.fewgen.cli;
 
 import org.fewgen.gan.ConvKind;
+import org.fewgen.train.RunSettings;
 import org.fewgen.train.TrainConfig;
 import org.fewgen.train.Training;
 import org.fewgen.train.TrainingRun;
@@ -52,17 +53,17 @@ public final class DemoCommand implements Callable<Integer> {
     double kimg;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for the run folder (default: ${DEFAULT-VALUE}).",
-            defaultValue = "runs")
+            defaultValue = RunSettings.DEFAULT_OUT)
     String out;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu[:N]", description = "Where to train (default: ${DEFAULT-VALUE}).",
-            defaultValue = "auto")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @CommandLine.Mixin
     PrecisionOption precision = new PrecisionOption();
 
-    @Option(names = "--seed", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(names = "--seed", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + RunSettings.DEFAULT_SEED)
     long seed;
 
     @Option(names = "--serve", arity = "0..1", paramLabel = "PORT",
@@ -83,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
     TrainConfig config() {
         return TrainConfig.builder().data(DATA).out(out).resolution(RESOLUTION).generator(ConvKind.DSC)
                 .dConv(ConvKind.DSC).dInput(D_INPUT).ngf(NGF).batch(BATCH).kimg(kimg).snapKimg(Math.max(kimg / 5, 0.008))
-                .logEvery(10).seed(seed).device(device)
+                .logEvery(10).seed(seed).device(device.name())
                 .precision(precision.requested() == null ? org.fewgen.nn.Precision.FP32 : precision.requested()).build();
     }
 

@@ -24,6 +24,17 @@ public final class FewgenCommand implements Runnable {
     /** Builds the command line with fewgen's error handling: one line naming the problem. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new FewgenCommand());
+        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, args) -> {
+            // a typed option's value refused by its parser (Choices): one line, as a refused setting
+            if (ex.getCause() instanceof org.fewgen.util.SettingException se
+                    && ex.getArgSpec() instanceof CommandLine.Model.OptionSpec option) {
+                ex.getCommandLine().getErr().println("fewgen: error: " + option.longestName()
+                        + (se.value() == null ? "" : " " + se.value()) + ": " + se.reason());
+                return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+            }
+            return usage.handleParseException(ex, args);
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable root = ex;
             if (System.getenv("FEWGEN_DEBUG") != null) {

@@ -5,6 +5,7 @@ import org.fewgen.metrics.FidEvaluator;
 import org.fewgen.metrics.InceptionWeights;
 import org.fewgen.util.Progress;
 import org.fewgen.util.Devices;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -30,13 +31,13 @@ final class FidOptions {
             description = "Network variant; detected from the file's classifier when not given.")
     String variant;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
-    @Option(names = "--precision", paramLabel = "fp32|bf16|auto",
+    @Option(names = "--precision", paramLabel = "fp32|bf16|auto", converter = Choices.Arithmetic.class,
             description = PrecisionOption.DESCRIPTION + " Inception (and the generator) run in it; bf16 statistics are"
                     + " cached apart from fp32 ones. Default: fp32.")
-    String precision;
+    org.fewgen.nn.Precision precision;
 
     @Option(names = "--batch", defaultValue = "32", paramLabel = "B",
             description = "Images per Inception forward pass (default: ${DEFAULT-VALUE}).")
@@ -54,15 +55,11 @@ final class FidOptions {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         }
         forcedVariant();
-        if (precision != null) {
-            org.fewgen.nn.Precision.parse(precision, "--precision");
-        }
     }
 
     /** The precision for {@code d} (fp32 unless --precision says otherwise), printed to {@code log}. */
     org.fewgen.nn.Precision resolvePrecision(Device d, PrintStream log) {
-        org.fewgen.nn.Precision r = precision == null ? org.fewgen.nn.Precision.FP32
-                : org.fewgen.nn.Precision.parse(precision, "--precision");
+        org.fewgen.nn.Precision r = precision == null ? org.fewgen.nn.Precision.FP32 : precision;
         org.fewgen.nn.Precision resolved = r.resolve(d);
         log.println(org.fewgen.nn.Precision.describe(r, resolved, d));
         return resolved;
@@ -73,7 +70,7 @@ final class FidOptions {
     }
 
     Device chooseDevice() {
-        return Devices.choose(device);
+        return Devices.choose(device.name());
     }
 
     /** The weights file these options name (or the default lookup finds), inspected. */

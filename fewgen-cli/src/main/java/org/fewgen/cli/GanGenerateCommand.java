@@ -5,6 +5,7 @@ import org.fewgen.train.FastGanNetworks;
 import org.fewgen.train.ImageGrid;
 import org.fewgen.train.Sampler;
 import org.fewgen.util.Devices;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,8 +47,8 @@ public final class GanGenerateCommand implements Callable<Integer> {
             description = "Interpolation path (default: ${DEFAULT-VALUE}; the generator normalises z to the sphere).")
     String interpolation;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu[:N]", defaultValue = "auto", description = "Where to run (default: auto).")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @picocli.CommandLine.Mixin
     PrecisionOption precision = new PrecisionOption();
@@ -69,7 +70,7 @@ public final class GanGenerateCommand implements Callable<Integer> {
         Path file = OptionErrors.forOption("--checkpoint",
                 () -> Sampler.resolve(checkpoint, m -> System.err.println("warning: " + m)));
         Files.createDirectories(out);
-        ai.djl.Device d = Devices.choose(device);
+        ai.djl.Device d = Devices.choose(device.name());
         org.fewgen.nn.Precision p = precision.resolve(d, System.err);
         try (org.fewgen.nn.Autocast.Scope cast = org.fewgen.nn.Autocast.enter(p);
              Sampler sampler = new Sampler(file, new FastGanNetworks(), d)) {

@@ -37,16 +37,16 @@ public final class GanSummaryCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--res", required = true, description = "Image resolution: 64, 128, ..., 1024.")
+    @Option(names = "--res", required = true, paramLabel = "R", description = "Image resolution: 64, 128, ..., 1024.")
     int resolution;
 
-    @Option(names = "--generator", required = true,
+    @Option(names = "--generator", required = true, converter = Choices.Conv.class, paramLabel = "conv|dsc",
             description = "Up-block convolution of the generator: conv (Projected GAN) or dsc (Faster Projected GAN).")
-    String generatorConv;
+    ConvKind generatorConv;
 
-    @Option(names = "--d-conv", defaultValue = "conv",
+    @Option(names = "--d-conv", defaultValue = "conv", converter = Choices.Conv.class, paramLabel = "conv|dsc",
             description = "Down-block convolution of the discriminator heads: conv or dsc (default: ${DEFAULT-VALUE}).")
-    String headConv;
+    ConvKind headConv;
 
     @Option(names = "--backbone", defaultValue = Backbones.DEFAULT,
             description = "Feature network (default: ${DEFAULT-VALUE}).")
@@ -56,23 +56,23 @@ public final class GanSummaryCommand implements Callable<Integer> {
             description = "timm-named safetensors weights for the feature network (default: bundled ones).")
     Path backboneWeights;
 
-    @Option(names = "--ngf", defaultValue = "128", description = "Generator width (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ngf", defaultValue = "" + GeneratorConfig.DEFAULT_NGF, paramLabel = "N",
+            description = "Generator width (default: ${DEFAULT-VALUE}).")
     int ngf;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        GeneratorConfig gConfig = new GeneratorConfig(resolution, ngf, GeneratorConfig.DEFAULT_Z_DIM,
-                ConvKind.parse("generator", generatorConv));
+        GeneratorConfig gConfig = new GeneratorConfig(resolution, ngf, GeneratorConfig.DEFAULT_Z_DIM, generatorConv);
         if (!Backbones.names().contains(backbone)) {
             throw new IllegalArgumentException("--backbone: unknown feature network '" + backbone + "' (choose one of "
                     + String.join(", ", Backbones.names()) + ")");
         }
-        DiscriminatorConfig dConfig = DiscriminatorConfig.of(backbone).withHeadConv(ConvKind.parse("dConv", headConv));
-        try (NDManager manager = NDManager.newBaseManager(Devices.choose(device))) {
+        DiscriminatorConfig dConfig = DiscriminatorConfig.of(backbone).withHeadConv(headConv);
+        try (NDManager manager = NDManager.newBaseManager(Devices.choose(device.name()))) {
             FastGanGenerator g = new FastGanGenerator(manager, gConfig);
             FeatureNetwork features = Backbones.create(backbone, manager, backboneWeights);
             ProjectedDiscriminator d = new ProjectedDiscriminator(manager, features, dConfig);

@@ -3,7 +3,9 @@ package org.fewgen.cli;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.fewgen.gan.ConvKind;
+import org.fewgen.gan.GeneratorConfig;
 import org.fewgen.train.RunDir;
+import org.fewgen.train.RunSettings;
 import org.fewgen.train.TrainConfig;
 import org.fewgen.train.Training;
 import org.fewgen.train.TrainingRun;
@@ -31,19 +33,22 @@ public final class GanTrainCommand implements Callable<Integer> {
             description = "Images: folder, zip, IDX file, mnist, openmoji:<category>, builtin:shapes, builtin:digits, prepared .zip.")
     String data;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Folder for run folders (default: runs).")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Folder for run folders (default: " + RunSettings.DEFAULT_OUT + ").")
     String out;
 
-    @Option(names = "--res", paramLabel = "R", description = "Image resolution, 64..1024, power of two (default: 256).")
+    @Option(names = "--res", paramLabel = "R",
+            description = "Image resolution, 64..1024, power of two (default: " + GeneratorConfig.DEFAULT_RESOLUTION
+                    + ").")
     Integer res;
 
-    @Option(names = "--generator", paramLabel = "conv|dsc",
+    @Option(names = "--generator", paramLabel = "conv|dsc", converter = Choices.Conv.class,
             description = "Up-block convolution: dsc = depthwise separable (Faster Projected GAN, default), conv = standard.")
-    String generator;
+    ConvKind generator;
 
-    @Option(names = "--d-conv", paramLabel = "conv|dsc",
+    @Option(names = "--d-conv", paramLabel = "conv|dsc", converter = Choices.Conv.class,
             description = "Discriminator heads' down-block convolution (default: conv, as the reference).")
-    String dConv;
+    ConvKind dConv;
 
     @Option(names = "--d-input", paramLabel = "S",
             description = {"Images smaller than S are resized to SxS before D's feature network (default: 224,",
@@ -58,27 +63,31 @@ public final class GanTrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate of G and D (default: 2e-4, as the reference).")
     Double lr;
 
-    @Option(names = "--batch", paramLabel = "B", description = "Images per step (default: 8).")
+    @Option(names = "--batch", paramLabel = "B",
+            description = "Images per step (default: " + RunSettings.DEFAULT_BATCH + ").")
     Integer batch;
 
     @Option(names = "--kimg", paramLabel = "K", description = "Training length in thousands of real images (default: 100).")
     Double kimg;
 
-    @Option(names = "--ngf", paramLabel = "N", description = "Generator width (default: 128, a multiple of 8).")
+    @Option(names = "--ngf", paramLabel = "N",
+            description = "Generator width (default: " + GeneratorConfig.DEFAULT_NGF + ", a multiple of 8).")
     Integer ngf;
 
     @Option(names = "--snap", paramLabel = "K", description = "Snapshot and sample grid every K kimg (default: 10).")
     Double snap;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of weights, latents, batches, augmentation (default: 0).")
+    @Option(names = "--seed", paramLabel = "S",
+            description = "Seed of weights, latents, batches, augmentation (default: " + RunSettings.DEFAULT_SEED
+                    + ").")
     Long seed;
 
     @Option(names = "--resume", paramLabel = "RUN_DIR",
             description = "Continue this run folder from its newest complete snapshot (options default to the run's).")
     Path resume;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu[:N]", description = "Where to train (default: auto).")
-    String device;
+    @CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @CommandLine.Mixin
     PrecisionOption precision = new PrecisionOption();
@@ -94,7 +103,9 @@ public final class GanTrainCommand implements Callable<Integer> {
             description = "Also show x-flipped real images (default: false).")
     Boolean mirror;
 
-    @Option(names = "--log-every", paramLabel = "N", description = "Steps between metrics lines and progress updates (default: 10).")
+    @Option(names = "--log-every", paramLabel = "N",
+            description = "Steps between metrics lines and progress updates (default: " + RunSettings.DEFAULT_LOG_EVERY
+                    + ").")
     Integer logEvery;
 
     @Option(names = "--metric-every", paramLabel = "K",
@@ -204,10 +215,10 @@ public final class GanTrainCommand implements Callable<Integer> {
             b.resolution(res);
         }
         if (generator != null) {
-            b.generator(ConvKind.parse("generator", generator));
+            b.generator(generator);
         }
         if (dConv != null) {
-            b.dConv(ConvKind.parse("dConv", dConv));
+            b.dConv(dConv);
         }
         if (dInput != null) {
             b.dInput(dInput);
@@ -234,8 +245,8 @@ public final class GanTrainCommand implements Callable<Integer> {
         if (seed != null) {
             b.seed(seed);
         }
-        if (device != null) {
-            b.device(device);
+        if (device.given != null) {
+            b.device(device.given);
         }
         if (precision.requested() != null) {
             // resolved for the device when training starts (Training.launch), and recorded

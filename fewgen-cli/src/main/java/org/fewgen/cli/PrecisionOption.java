@@ -17,13 +17,13 @@ final class PrecisionOption {
             + " bf16 compute on casts, fp32 weights, Adam state, batch-norm statistics, spectral norm and losses);"
             + " auto (bf16 where the CPU reports avx512_bf16 or amx_bf16, or the GPU computes bf16; fp32 otherwise).";
 
-    @Option(names = "--precision", paramLabel = "fp32|bf16|auto",
+    @Option(names = "--precision", paramLabel = "fp32|bf16|auto", converter = Choices.Arithmetic.class,
             description = DESCRIPTION + " Default: fp32.")
-    String precision;
+    Precision precision;
 
     /** The requested precision, or null when the option was not given. */
     Precision requested() {
-        return precision == null ? null : Precision.parse(precision, "--precision");
+        return precision;
     }
 
     /** The requested precision (fp32 when not given) resolved for {@code device}; prints the choice to {@code log}. */

@@ -99,4 +99,53 @@ class DeviceOptionTest {
         assertThat(FewgenCommand.commandLine().getSubcommands().get("cs").getSubcommands().get("train")
                 .getCommandSpec().findOption("--out")).isNotNull();
     }
+
+    @Test
+    void sharedOptionsAreOneOptionWithOneParserEverywhere() {
+        List<CommandLine> all = new ArrayList<>();
+        leaves(FewgenCommand.commandLine(), all);
+        String device = new CommandLine(new DeviceOption()).getCommandSpec().findOption("--device").description()[0];
+        List<String> typed = new ArrayList<>();
+        for (CommandLine cl : all) {
+            CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
+            String name = spec.qualifiedName();
+            CommandLine.Model.OptionSpec d = spec.findOption("--device");
+            if (d != null) {
+                // the DeviceOption mixin: one label, one explanation, one default
+                assertThat(d.paramLabel()).as(name).isEqualTo("auto|cpu|gpu[:N]");
+                assertThat(d.description()).as(name).containsExactly(device);
+            }
+            // conv|dsc and fp32|bf16|auto are typed, each converted by the one parser of its choice
+            for (String option : List.of("--generator", "--d-conv", "--precision")) {
+                CommandLine.Model.OptionSpec o = spec.findOption(option);
+                if (o != null) {
+                    Class<?> type = o.auxiliaryTypes()[0];
+                    assertThat(type).as(name + " " + option)
+                            .isEqualTo(option.equals("--precision") ? org.fewgen.nn.Precision.class : org.fewgen.gan.ConvKind.class);
+                    assertThat(o.converters()).as(name + " " + option).hasSize(1);
+                    assertThat(o.converters()[0]).as(name + " " + option)
+                            .isInstanceOfAny(Choices.Conv.class, Choices.Arithmetic.class);
+                    typed.add(name + " " + option);
+                }
+            }
+        }
+        assertThat(typed).contains("fewgen gan train --generator", "fewgen gan train --d-conv", "fewgen gan summary --d-conv",
+                "fewgen bench gan --generator", "fewgen bench gan --precision", "fewgen metrics fid --precision",
+                "fewgen demo --precision");
+    }
+
+    @Test
+    void aRefusedChoiceIsOneLineNamingTheOptionAndTheAllowedValues() {
+        CommandRun r = run("bench", "gan", "--d-conv", "wide");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("fewgen: error: --d-conv 'wide': must be conv or dsc" + System.lineSeparator());
+        r = run("bench", "gan", "--generator", "conv,big");
+        assertThat(r.err()).isEqualTo("fewgen: error: --generator 'big': must be conv or dsc" + System.lineSeparator());
+        r = run("gan", "fid", "--checkpoint", "x", "--data", "y", "--precision", "half");
+        assertThat(r.err()).isEqualTo("fewgen: error: --precision 'half': must be fp32, bf16 or auto" + System.lineSeparator());
+        // other parse errors keep picocli's message with the usage
+        r = run("bench", "gan", "--steps", "many");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Invalid value for option '--steps'", "Usage:");
+    }
 }

@@ -40,8 +40,10 @@ class PrecisionConfigTest {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 2);
             args[cmd.length] = "--precision";
             args[cmd.length + 1] = "fp16";
-            assertThat(GanCommandsTest.run(args).err()).as(String.join(" ", cmd))
-                    .contains("--precision must be fp32, bf16 or auto, not 'fp16'");
+            GanCommandsTest.Outcome bad = GanCommandsTest.run(args);
+            assertThat(bad.code()).as(String.join(" ", cmd)).isEqualTo(2);
+            assertThat(bad.err()).as(String.join(" ", cmd))
+                    .isEqualTo("fewgen: error: --precision 'fp16': must be fp32, bf16 or auto" + System.lineSeparator());
         }
         for (String[] cmd : new String[][] {{"gan", "train"}, {"demo"}, {"gan", "generate"}, {"metrics", "fid"},
                 {"bench", "gan"}}) {

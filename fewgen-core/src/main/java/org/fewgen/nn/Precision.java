@@ -30,14 +30,20 @@ public enum Precision {
 
     private static final Pattern CPU_BF16_FLAG = Pattern.compile("(?m)^flags\\s*:.*\\b(avx512_bf16|amx_bf16)\\b");
 
-    /** Parses an option value ({@code fp32}, {@code bf16}, {@code auto}; case-insensitive). */
-    public static Precision parse(String value, String option) {
-        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    /**
+     * {@code fp32} ({@code float32}), {@code bf16} ({@code bfloat16}) or {@code auto}, any case: the
+     * one parser of the choice.
+     *
+     * @param setting the field being set ({@code precision}), named in the error
+     * @throws org.fewgen.util.SettingException for anything else
+     */
+    public static Precision parse(String setting, String text) {
+        String v = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         return switch (v) {
             case "fp32", "float32" -> FP32;
             case "bf16", "bfloat16" -> BF16;
             case "auto" -> AUTO;
-            default -> throw new IllegalArgumentException(option + " must be fp32, bf16 or auto, not '" + value + "'");
+            default -> throw new org.fewgen.util.SettingException(setting, "'" + text + "'", "must be fp32, bf16 or auto");
         };
     }
 

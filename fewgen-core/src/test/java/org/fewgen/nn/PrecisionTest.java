@@ -28,13 +28,14 @@ class PrecisionTest {
     }
 
     @Test
-    void parsesTheOptionAndNamesItInErrors() {
-        assertThat(Precision.parse("BF16", "--precision")).isEqualTo(Precision.BF16);
-        assertThat(Precision.parse(" fp32", "--precision")).isEqualTo(Precision.FP32);
-        assertThat(Precision.parse("auto", "--precision")).isEqualTo(Precision.AUTO);
-        assertThatThrownBy(() -> Precision.parse("fp16", "--precision"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--precision must be fp32, bf16 or auto, not 'fp16'");
+    void parsesTheSettingAndNamesItInErrors() {
+        assertThat(Precision.parse("precision", "BF16")).isEqualTo(Precision.BF16);
+        assertThat(Precision.parse("precision", " fp32")).isEqualTo(Precision.FP32);
+        assertThat(Precision.parse("precision", "bfloat16")).isEqualTo(Precision.BF16);
+        assertThat(Precision.parse("precision", "auto")).isEqualTo(Precision.AUTO);
+        assertThatThrownBy(() -> Precision.parse("precision", "fp16"))
+                .isInstanceOf(org.fewgen.util.SettingException.class)
+                .hasMessage("precision 'fp16': must be fp32, bf16 or auto");
     }
 
     @Test
