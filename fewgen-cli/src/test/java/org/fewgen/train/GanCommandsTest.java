@@ -161,6 +161,24 @@ class GanCommandsTest {
     }
 
     @Test
+    void resumeReadsTheFlatConfigOfEarlierVersionsAndWritesTheNestedForm() throws Exception {
+        Path run = tmp.resolve("00000-old");
+        Files.createDirectories(run);
+        JsonObject root = new JsonObject();
+        root.add("config", JsonParser.parseString(TrainConfigJsonTest.FLAT));
+        Files.writeString(run.resolve("config.json"), root.toString());
+        Outcome o = run("gan", "train", "--resume", run.toString(), "--kimg", "5", "--dry-run");
+        assertThat(o.code()).as(o.err()).isZero();
+        JsonObject nested = JsonParser.parseString(o.out()).getAsJsonObject();
+        assertThat(nested.keySet()).containsExactly("generator", "discriminator", "optimizer", "run");
+        TrainConfig c = TrainConfig.fromJson(o.out());
+        assertThat(c).isEqualTo(TrainConfig.Builder.from(TrainConfig.fromJson(TrainConfigJsonTest.FLAT)).kimg(5).build());
+        assertThat(run("gan", "train", "--resume", run.toString(), "--ngf", "64", "--dry-run").err())
+                .isEqualTo("fewgen: error: --ngf 64: differs from the resumed run's 32 (fixed for a run:"
+                        + " cannot change on resume)" + System.lineSeparator());
+    }
+
+    @Test
     void seedListsAndGridLayouts() {
         assertThat(Sampler.parseSeeds("0-3,10")).containsExactly(0L, 1L, 2L, 3L, 10L);
         assertThat(Sampler.parseSeeds("7")).containsExactly(7L);

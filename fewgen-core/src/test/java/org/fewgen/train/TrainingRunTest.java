@@ -154,6 +154,39 @@ class TrainingRunTest {
     }
 
     @Test
+    void aRunFolderWithTheFlatConfigOfEarlierVersionsResumesAndSamples() throws IOException {
+        JsonObject flat = JsonParser.parseString(TrainConfigJsonTest.FLAT).getAsJsonObject();
+        flat.addProperty("out", tmp.toString());
+        flat.addProperty("kimg", 0.016); // one step of 16
+        flat.addProperty("snapKimg", 0.016);
+        TrainConfig c = TrainConfig.fromJson(flat.toString());
+        Path run = train(c).runDir();
+        // config.json and the snapshot's metadata as the flat record wrote them
+        Path cfg = run.resolve(RunDir.CONFIG);
+        JsonObject file = JsonParser.parseString(Files.readString(cfg)).getAsJsonObject();
+        file.add("config", flat);
+        Files.writeString(cfg, file.toString());
+        Path snap = run.resolve("snapshot-000000.016.safetensors");
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            SafeTensors.Content content = SafeTensors.read(snap, m);
+            Map<String, String> meta = new java.util.LinkedHashMap<>(content.metadata());
+            assertThat(meta.get(Snapshot.META_CONFIG_HASH)).isEqualTo("bd704773aea424f9");
+            meta.put(Snapshot.META_CONFIG, flat.toString());
+            SafeTensors.write(snap, content.tensors(), meta);
+        }
+
+        TrainConfig saved = TrainConfig.fromJson(file.getAsJsonObject("config").toString());
+        assertThat(saved).isEqualTo(c);
+        TrainingRun.Result resumed = TrainingRun.resume(TrainConfig.Builder.from(saved).kimg(0.048).build(),
+                new TinyGan(), new TinyGan.Data(c), Device.cpu(), RunDir.open(run), new TrainingRun.Options());
+        assertThat(resumed.steps()).isEqualTo(3);
+        try (Sampler sampler = new Sampler(snap, new TinyGan(), Device.cpu())) {
+            assertThat(sampler.config()).isEqualTo(c);
+            assertThat(sampler.generate(sampler.latent(5))).hasSize(3 * 64 * 64);
+        }
+    }
+
+    @Test
     void resumeRefusesArchitectureChangesNamingTheFlag() throws IOException {
         TrainConfig c = TinyGan.config(tmp).kimg(0.016).build();
         TrainingRun.Result r = train(c);
