@@ -8,6 +8,8 @@ import org.fewgen.metrics.DatasetStats;
 import org.fewgen.metrics.FidEvaluator;
 import org.fewgen.metrics.InceptionWeights;
 import org.fewgen.metrics.KernelDistance;
+import org.fewgen.nn.Autocast;
+import org.fewgen.nn.Precision;
 import org.fewgen.util.Progress;
 import org.fewgen.util.Devices;
 
@@ -40,6 +42,10 @@ public final class Fid {
     private final int batch;
     private final int limit;
     private final boolean cache;
+    private final InceptionWeights.Kind variant;
+    private final Transform transform;
+    private final Precision precision;
+    private final PrintStream log;
 
     private Fid(Builder b) {
         this.weights = b.weights;
@@ -49,6 +55,10 @@ public final class Fid {
         this.batch = b.batch;
         this.limit = b.limit;
         this.cache = b.cache;
+        this.variant = b.variant;
+        this.transform = b.transform;
+        this.precision = b.precision;
+        this.log = b.log;
     }
 
     /** FID between two image sets with the default settings (see {@link Builder}). */
@@ -67,22 +77,28 @@ public final class Fid {
      */
     public Result compute(String real, String fake) {
         Device d = Devices.choose(device);
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        PrintStream out = log == null ? new PrintStream(OutputStream.nullOutputStream()) : log;
         try {
-            InceptionWeights.Info info = InceptionWeights.inspect(InceptionWeights.resolve(weights), null);
-            ImageSet a = ImageSources.load(real, resolution, Transform.CENTER_CROP);
-            ImageSet b = ImageSources.load(fake, resolution, Transform.CENTER_CROP);
+            InceptionWeights.Info info = InceptionWeights.inspect(InceptionWeights.resolve(weights), variant);
+            ImageSet a = ImageSources.load(real, resolution, transform);
+            ImageSet b = ImageSources.load(fake, resolution, transform);
             int na = limit == 0 ? a.size() : Math.min(limit, a.size());
             int nb = limit == 0 ? b.size() : Math.min(limit, b.size());
             if (na < 2 || nb < 2) {
                 throw new IllegalArgumentException("FID needs at least 2 images per set: " + real + " has " + a.size()
                         + ", " + fake + " has " + b.size());
             }
-            try (FidEvaluator eval = FidEvaluator.open(info, d, batch, cache, Progress.NONE, quiet)) {
+            out.printf("real: %s, using %d%nfake: %s, using %d%nnetwork: %s on %s%n", a, na, b, nb, info.describe(), d);
+            Precision resolved = precision.resolve(d);
+            out.println(Precision.describe(precision, resolved, d));
+            try (Autocast.Scope cast = Autocast.enter(resolved);
+                 FidEvaluator eval = FidEvaluator.open(info, d, batch, cache,
+                         log == null ? Progress.NONE : Progress.auto(log), out)) {
                 DatasetStats ra = eval.realStats(a, na, kid);
                 DatasetStats rb = eval.stats("fake", b, nb, kid);
                 FidEvaluator.Result r = eval.evaluate(ra, rb, kid);
-                return new Result(r.fid(), r.kid(), r.realCount(), r.fakeCount(), r.network(), r.standard());
+                return new Result(r.fid(), r.kid(), r.realCount(), r.fakeCount(), r.network(), r.standard(),
+                        a.fingerprint(), b.fingerprint(), info.file(), r);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -96,9 +112,15 @@ public final class Fid {
      * @param countB images used from the second set
      * @param network the feature network, as identified from the weights
      * @param standard whether it is the standard FID Inception (values comparable with publications)
+     * @param fingerprintA content fingerprint of the first set (as run folders record their data)
+     * @param fingerprintB content fingerprint of the second set
+     * @param weightsFile the Inception weights file used
+     * @param details the evaluator's result: its {@code report()} is the text {@code fewgen metrics fid}
+     *     prints and its {@code toJson()} the fields of its JSON
      */
     public record Result(double fid, KernelDistance.Result kid, long countA, long countB, String network,
-                         boolean standard) {
+                         boolean standard, String fingerprintA, String fingerprintB, Path weightsFile,
+                         FidEvaluator.Result details) {
     }
 
     /** Settings; the defaults are {@code fewgen metrics fid}'s. */
@@ -110,6 +132,10 @@ public final class Fid {
         private int batch = 32;
         private int limit;
         private boolean cache = true;
+        private InceptionWeights.Kind variant;
+        private Transform transform = Transform.CENTER_CROP;
+        private Precision precision = Precision.FP32;
+        private PrintStream log;
 
         private Builder() {
         }
@@ -152,6 +178,18 @@ public final class Fid {
 
         /** Caches the first set's statistics on disk (default on). */
         public Builder cache(boolean on) { cache = on; return this; }
+
+        /** The network variant (fid, imagenet, nsfwjs); default: detected from the file's classifier. */
+        public Builder variant(InceptionWeights.Kind kind) { variant = kind; return this; }
+
+        /** How non-square images become square (default: center crop). */
+        public Builder transform(Transform t) { transform = java.util.Objects.requireNonNull(t, "transform"); return this; }
+
+        /** Arithmetic of the Inception network (default fp32; {@code auto} resolves for the device). */
+        public Builder precision(Precision p) { precision = java.util.Objects.requireNonNull(p, "precision"); return this; }
+
+        /** Where the sets, the network and progress are reported; default: nowhere. */
+        public Builder log(PrintStream out) { log = out; return this; }
 
         public Fid build() {
             return new Fid(this);

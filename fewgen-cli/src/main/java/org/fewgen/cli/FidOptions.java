@@ -78,6 +78,13 @@ final class FidOptions {
         return InceptionWeights.inspect(InceptionWeights.resolve(weights), forcedVariant());
     }
 
+    /** A library FID with these options' network, device, precision, batch, KID and cache settings. */
+    org.fewgen.Fid.Builder builder() {
+        return org.fewgen.Fid.builder().weights(weights).variant(forcedVariant()).device(device.name())
+                .precision(precision == null ? org.fewgen.nn.Precision.FP32 : precision).batch(batch).kid(kid)
+                .cache(!noCache);
+    }
+
     /** An evaluator over the network of {@link #inception()}, on {@code d}, with or without the cache. */
     FidEvaluator openEvaluator(InceptionWeights.Info info, Device d, PrintStream log) throws IOException {
         return FidEvaluator.open(info, d, batch, !noCache, Progress.auto(log), log);

@@ -1,19 +1,13 @@
 package org.fewgen.cli;
 
-import ai.djl.Device;
 import com.google.gson.GsonBuilder;
-import org.fewgen.data.ImageSet;
-import org.fewgen.data.ImageSources;
+import org.fewgen.Fid;
 import org.fewgen.data.Transform;
 import org.fewgen.io.AtomicFiles;
-import org.fewgen.metrics.DatasetStats;
-import org.fewgen.metrics.FidEvaluator;
-import org.fewgen.metrics.InceptionWeights;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -56,39 +50,20 @@ public final class MetricsFidCommand implements Callable<Integer> {
         }
         fid.validate();
         java.io.PrintWriter out = spec.commandLine().getOut();
-        PrintStream err = System.err;
-        InceptionWeights.Info info = fid.inception();
-        Transform t = Transform.parse(transform);
-        ImageSet realSet = ImageSources.load(real, resolution, t);
-        ImageSet fakeSet = ImageSources.load(fake, resolution, t);
-        int realN = num == 0 ? realSet.size() : Math.min(num, realSet.size());
-        int fakeN = num == 0 ? fakeSet.size() : Math.min(num, fakeSet.size());
-        if (realN < 2 || fakeN < 2) {
-            throw new IllegalArgumentException("FID needs at least 2 images per set: --real " + real + " has " + realSet.size()
-                    + ", --fake " + fake + " has " + fakeSet.size());
-        }
-        Device d = fid.chooseDevice();
-        err.printf("real: %s, using %d%nfake: %s, using %d%nnetwork: %s on %s%n", realSet, realN, fakeSet, fakeN,
-                info.describe(), d);
-        org.fewgen.nn.Precision precision = fid.resolvePrecision(d, err);
-        try (org.fewgen.nn.Autocast.Scope cast = org.fewgen.nn.Autocast.enter(precision);
-             FidEvaluator eval = fid.openEvaluator(info, d, err)) {
-            DatasetStats r = eval.realStats(realSet, realN, fid.kid);
-            DatasetStats f = eval.stats("fake", fakeSet, fakeN, fid.kid);
-            FidEvaluator.Result result = eval.evaluate(r, f, fid.kid);
-            out.print(result.report());
-            out.flush();
-            if (fid.json != null) {
-                Map<String, Object> j = new LinkedHashMap<>();
-                j.put("real", real);
-                j.put("fake", fake);
-                j.put("real_fingerprint", realSet.fingerprint());
-                j.put("fake_fingerprint", fakeSet.fingerprint());
-                j.put("resolution", resolution);
-                j.put("weights_file", info.file().toString());
-                j.putAll(result.toJson());
-                AtomicFiles.writeString(fid.json, new GsonBuilder().setPrettyPrinting().create().toJson(j) + "\n");
-            }
+        Fid.Result result = fid.builder().resolution(resolution).limit(num).transform(Transform.parse(transform))
+                .log(System.err).build().compute(real, fake);
+        out.print(result.details().report());
+        out.flush();
+        if (fid.json != null) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("real", real);
+            j.put("fake", fake);
+            j.put("real_fingerprint", result.fingerprintA());
+            j.put("fake_fingerprint", result.fingerprintB());
+            j.put("resolution", resolution);
+            j.put("weights_file", result.weightsFile().toString());
+            j.putAll(result.details().toJson());
+            AtomicFiles.writeString(fid.json, new GsonBuilder().setPrettyPrinting().create().toJson(j) + "\n");
         }
         return 0;
     }
