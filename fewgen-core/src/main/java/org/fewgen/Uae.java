@@ -101,10 +101,20 @@ public final class Uae implements AutoCloseable {
      * @param log where epoch lines go, or null for none
      */
     public static Uae train(UaeConfig config, Path runsRoot, String device, PrintStream log) {
+        return train(config, runsRoot, device, org.fewgen.nn.Precision.FP32, log);
+    }
+
+    /**
+     * As {@link #train(UaeConfig, Path, String, PrintStream)}, with training's matrix products in
+     * {@code precision} ({@code auto} resolves for the device: bf16 where the hardware has it).
+     */
+    public static Uae train(UaeConfig config, Path runsRoot, String device, org.fewgen.nn.Precision precision,
+                            PrintStream log) {
         Device d = Devices.choose(device);
         try (NDManager trainManager = NDManager.newBaseManager(d)) {
             CsData data = CsData.load(config.data()); // maxTrain is applied by the trainer
-            UaeRun.Result r = UaeRun.run(config, data, trainManager, runsRoot, "uae", null, null, "", log);
+            UaeRun.Result r = UaeRun.run(config, data, trainManager, runsRoot, "uae", null, null, "", log,
+                    precision.resolve(d));
             return load(r.runDir(), device);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

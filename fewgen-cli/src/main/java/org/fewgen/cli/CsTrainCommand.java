@@ -64,6 +64,9 @@ public final class CsTrainCommand implements Callable<Integer> {
     @CommandLine.Mixin
     DeviceOption device = new DeviceOption();
 
+    @CommandLine.Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = {"--out", "--runs"}, defaultValue = "runs", paramLabel = "DIR",
             description = "folder for run folders, as gan train's --out (default: ${DEFAULT-VALUE})")
     Path runs;
@@ -113,7 +116,7 @@ public final class CsTrainCommand implements Callable<Integer> {
             UaeRun.Result r;
             try (org.fewgen.util.GracefulStop stop = org.fewgen.util.GracefulStop.install(System.err)) {
                 r = UaeRun.run(c, d, manager, runs, "uae", fixed, resume,
-                        FewgenCommand.commandLineOf(spec), System.out);
+                        FewgenCommand.commandLineOf(spec), System.out, precision.resolve(manager.getDevice(), System.out));
             }
             System.out.printf("best epoch %d (valid l2 %.4f); test l2 %.4f ± %.4f with noise, %.4f noiseless (%d images)%n",
                     r.outcome().bestEpoch(), r.outcome().bestValidL2(), r.test().l2Mean(), r.test().l2Stderr(),

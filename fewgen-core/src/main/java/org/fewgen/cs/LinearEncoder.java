@@ -28,7 +28,7 @@ public final class LinearEncoder extends Encoder {
 
     @Override
     public NDArray forward(NDArray x) {
-        return JniUtils.linear(Tensors.pt(x), Tensors.pt(weight), null);
+        return org.fewgen.nn.Linear.apply(x, weight, null);
     }
 
     @Override

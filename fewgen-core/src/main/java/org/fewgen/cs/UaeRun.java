@@ -63,6 +63,19 @@ public final class UaeRun {
     public static Result run(UaeConfig c, CsData data, NDManager manager, Path runsRoot, String prefix,
                              NDArray fixedEncoder, Path resumeDir, String commandLine, PrintStream log)
             throws IOException {
+        return run(c, data, manager, runsRoot, prefix, fixedEncoder, resumeDir, commandLine, log,
+                org.fewgen.nn.Precision.FP32);
+    }
+
+    /**
+     * As {@link #run(UaeConfig, CsData, NDManager, Path, String, NDArray, Path, String, PrintStream)},
+     * with the matrix products of training and evaluation in {@code precision} (fp32 or bf16, resolved;
+     * weights, Adam state and losses stay fp32). The precision is recorded in config.json; it is not
+     * part of the config a run is matched by, so a resumed run may change it, as a GAN run may.
+     */
+    public static Result run(UaeConfig c, CsData data, NDManager manager, Path runsRoot, String prefix,
+                             NDArray fixedEncoder, Path resumeDir, String commandLine, PrintStream log,
+                             org.fewgen.nn.Precision precision) throws IOException {
         // a resumed folder is locked before anything else, a new one is made only after the model was built
         org.fewgen.io.RunLock lock = null;
         try {
@@ -85,9 +98,11 @@ public final class UaeRun {
                 dir = org.fewgen.train.RunDir.create(runsRoot, describe(prefix, c)).path();
                 lock = org.fewgen.io.RunLock.acquire(dir, m -> warn(log, m));
                 writeConfig(dir, c, org.fewgen.train.Provenance.describe(commandLine, manager.getDevice(),
-                        data.fingerprint()));
+                        data.fingerprint()), precision);
             }
-            return train(c, data, model, dir, prefix, resumeDir != null, log);
+            try (org.fewgen.nn.Autocast.Scope cast = org.fewgen.nn.Autocast.enter(precision)) {
+                return train(c, data, model, dir, prefix, resumeDir != null, log);
+            }
         } finally {
             if (lock != null) {
                 lock.close();
@@ -99,8 +114,10 @@ public final class UaeRun {
      * config.json: the settings {@link UaeConfig#fromJson} reads back, plus the provenance block
      * GAN runs carry too (the reader ignores it, the dashboard shows it).
      */
-    static void writeConfig(Path dir, UaeConfig c, JsonObject provenance) throws IOException {
+    static void writeConfig(Path dir, UaeConfig c, JsonObject provenance, org.fewgen.nn.Precision precision)
+            throws IOException {
         JsonObject o = com.google.gson.JsonParser.parseString(c.toJson()).getAsJsonObject();
+        o.addProperty("precision", precision.label());
         o.add("provenance", provenance);
         UaeTrainer.writeJson(dir.resolve(org.fewgen.train.RunDir.CONFIG), o);
     }

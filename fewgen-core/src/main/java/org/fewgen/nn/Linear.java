@@ -31,6 +31,16 @@ public class Linear extends Module implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
+        return apply(x, weight, bias);
+    }
+
+    /**
+     * {@code x Wᵀ + b} in this thread's {@link Autocast} precision: the one matrix product of
+     * every fully connected layer, including encoders that hold their weight matrix themselves.
+     *
+     * @param bias null for none
+     */
+    public static NDArray apply(NDArray x, NDArray weight, NDArray bias) {
         NDArray y;
         if (Autocast.lowersMatmul(weight.getShape().get(1), weight.getShape().get(0))) {
             NDArray b = Autocast.lower(bias);

@@ -61,6 +61,25 @@ class UaeTrainerTest {
     }
 
     @Test
+    void aBf16RunRecordsItsPrecisionAndLearnsAsFp32Does(@TempDir Path tmp) throws IOException {
+        UaeConfig c = config(2);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            UaeRun.Result fp32 = UaeRun.run(c, small, manager, tmp, "uae", null, null, "", null);
+            UaeRun.Result bf16 = UaeRun.run(c, small, manager, tmp, "uae", null, null, "", null,
+                    org.fewgen.nn.Precision.BF16);
+            com.google.gson.JsonObject cfg = com.google.gson.JsonParser.parseString(
+                    Files.readString(bf16.runDir().resolve("config.json"))).getAsJsonObject();
+            assertThat(cfg.get("precision").getAsString()).isEqualTo("bf16");
+            assertThat(UaeConfig.fromJson(cfg.toString(), "config.json")).isEqualTo(c);
+            double a = fp32.test().l2Mean();
+            double b = bf16.test().l2Mean();
+            // bf16 products really ran (not bit-identical to fp32) and learned as much (2 epochs, 1000 images)
+            assertThat(b).isNotEqualTo(a);
+            assertThat(Math.abs(b - a) / a).as("bf16 %s vs fp32 %s", b, a).isLessThan(0.03);
+        }
+    }
+
+    @Test
     void theDataFingerprintFollowsTheContentNotTheName() {
         CsData renamed = new CsData("other", small.side(), small.train(), small.trainLabels(), small.valid(),
                 small.validLabels(), small.test(), small.testLabels());

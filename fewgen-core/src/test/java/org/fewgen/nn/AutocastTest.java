@@ -98,6 +98,8 @@ class AutocastTest {
             checkClose("32 -> 3 channels", toRgb, toRgb::forward, new Shape(2, 32, 8, 8), false);
             Conv2d fromRgb = new Conv2d(m, 3, 32, 3, 1, 1, 1, true);
             checkClose("3 -> 32 channels", fromRgb, fromRgb::forward, new Shape(2, 3, 8, 8), false);
+            org.fewgen.cs.LinearEncoder uaeEncoder = new org.fewgen.cs.LinearEncoder(m, 64, 32);
+            checkClose("UAE linear encoder", uaeEncoder, uaeEncoder::forward, new Shape(4, 64), true);
             Linear narrow = new Linear(m, 32, 1, true);
             checkClose("linear 32 -> 1", narrow, narrow::forward, new Shape(4, 32), false);
         }
