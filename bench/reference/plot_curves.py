@@ -67,6 +67,28 @@ def logits(metrics, window):
             [sums[k][1] / sums[k][2] for k in keys])
 
 
+def agreement(rows):
+    """Markdown table: at each kimg both sides reached with at least two seeds, each side's FIDs and
+    mean, the difference of the means, and the seed-to-seed spread (the larger of the two sides'
+    max - min over seeds). The curves agree at a point when |difference| <= spread."""
+    fid = defaultdict(dict)
+    for r in rows:
+        fid[(r["side"], float(r["kimg"]))][r["seed"]] = float(r["fid"])
+    kimgs = sorted({k for (_, k) in fid if len(fid[("fewgen", k)]) >= 2 and len(fid[("official", k)]) >= 2})
+    if not kimgs:
+        return ""
+    lines = ["| kimg | fewgen FID by seed | official FID by seed | fewgen mean | official mean | difference | seed spread | within spread |",
+             "|---|---|---|---|---|---|---|---|"]
+    for k in kimgs:
+        f, o = fid[("fewgen", k)], fid[("official", k)]
+        fm, om = sum(f.values()) / len(f), sum(o.values()) / len(o)
+        spread = max(max(f.values()) - min(f.values()), max(o.values()) - min(o.values()))
+        fmt = lambda d: " / ".join(f"{d[s]:.2f}" for s in sorted(d))
+        lines.append(f"| {k:g} | {fmt(f)} | {fmt(o)} | {fm:.2f} | {om:.2f} | {fm - om:+.2f} | {spread:.2f} | "
+                     f"{'yes' if abs(fm - om) <= spread else 'no'} |")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", help="the OUT folder of learning_curves.sh")
@@ -104,6 +126,12 @@ def main():
     fig.tight_layout()
     fig.savefig(os.path.join(args.out, "curves.png"), dpi=110)
     print("wrote", os.path.join(args.out, "curves.png"))
+
+    if os.path.exists(csv_path):
+        table = agreement(list(csv.DictReader(open(csv_path))))
+        if table:
+            open(os.path.join(args.out, "agreement.md"), "w").write(table)
+            print(table)
 
     # grids: one row per kimg that every side has, one column per side and seed
     columns = sorted(found)

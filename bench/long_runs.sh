@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The seed paper's claim on a real few-shot set (docs/quality.md, "Long runs"): a conv and a dsc
+# generator trained for hours with everything else equal, FID vs kimg for both, grids at equal kimg,
+# and how long each took.
+#
+# The two runs train AT THE SAME TIME, one thread each (OMP_NUM_THREADS=1): on a 2-core machine
+# both then see the same machine for the same hours, so their wall times per kimg compare directly
+# (run one after the other, a drift of a shared VM would land on one of them only). Each run
+# snapshots every EVERY kimg; the script is resumable (a stopped run continues from its last
+# snapshot with `gan train --resume`), so it can span sessions:
+#
+#   FEWGEN_DATA=../shared/data FEWGEN_WEIGHTS=../shared/weights HOURS=2 bench/long_runs.sh mnist:500 runs/long-mnist
+#   FEWGEN_WEIGHTS=../shared/weights SCORE=1 bench/long_runs.sh mnist:500 runs/long-mnist   # FID of every snapshot
+#
+# Environment: HOURS (2: stop each run after this much wall time in this invocation; 0 = no
+# limit), KIMG (1000: the length the runs are configured for), EVERY (4 kimg between snapshots),
+# NGF (32), BATCH (8), RES (64), DINPUT (128), DCONV (dsc), SEED (0), SAMPLES (1000 fakes per FID).
+set -euo pipefail
+data="${1:?usage: long_runs.sh DATA OUT}"; out="${2:?usage: long_runs.sh DATA OUT}"
+here="$(cd "$(dirname "$0")/.." && pwd)"; fewgen="$here/fewgen"
+HOURS="${HOURS:-2}"; KIMG="${KIMG:-1000}"; EVERY="${EVERY:-4}"; NGF="${NGF:-32}"; BATCH="${BATCH:-8}"
+RES="${RES:-64}"; DINPUT="${DINPUT:-128}"; DCONV="${DCONV:-dsc}"; SEED="${SEED:-0}"; SAMPLES="${SAMPLES:-1000}"
+mkdir -p "$out"
+zip="$out/data-$RES.zip"
+[ -f "$zip" ] || "$fewgen" data prepare "$data" --res "$RES" --out "$zip"
+"$fewgen" --version > /dev/null   # builds the jar once, before the two runs start
+
+if [ "${SCORE:-0}" = 1 ]; then
+  inception="${FEWGEN_WEIGHTS:?set FEWGEN_WEIGHTS for the Inception weights}/inception_v3.nsfwjs.safetensors"
+  csv="$out/fid.csv"; echo "generator,kimg,fid,train_seconds" > "$csv.tmp"
+  for g in conv dsc; do
+    run="$(ls -d "$out/$g"/0*/ | head -1)"
+    for snap in "$run"snapshot-*.safetensors; do
+      name="$(basename "$snap" .safetensors)"; kimg="$(python3 -c "print(float('${name#snapshot-}'))")"
+      "$fewgen" gan fid --checkpoint "$snap" --data "$zip" --num "$SAMPLES" --inception-weights "$inception" \
+        --device cpu --json "$out/fid.json" > /dev/null
+      secs="$(python3 - "$run/metrics.jsonl" "$kimg" <<'PY'
+import json, sys
+best = None
+for line in open(sys.argv[1]):
+    try:
+        o = json.loads(line)
+    except ValueError:
+        continue
+    if "seconds" in o and "kimg" in o and "event" not in o and o["kimg"] <= float(sys.argv[2]) + 1e-9:
+        best = o["seconds"]
+print(best if best is not None else "")
+PY
+)"
+      echo "$g,$kimg,$(python3 -c "import json;print(json.load(open('$out/fid.json'))['fid'])"),$secs" >> "$csv.tmp"
+    done
+  done
+  mv "$csv.tmp" "$csv"; cat "$csv"
+  exit 0
+fi
+
+lscpu | grep -E "Model name|Flags" | cut -c1-300 > "$out/machine.txt"
+limit=()
+[ "$HOURS" != 0 ] && limit=(timeout --signal=INT "$(python3 -c "print(int($HOURS * 3600))")")
+for g in conv dsc; do
+  (
+    run="$(ls -d "$out/$g"/0*/ 2>/dev/null | head -1 || true)"
+    if [ -z "$run" ]; then
+      OMP_NUM_THREADS=1 "${limit[@]}" "$fewgen" gan train --data "$zip" --out "$out/$g" --res "$RES" --generator "$g" \
+        --d-conv "$DCONV" --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH" --kimg "$KIMG" --snap "$EVERY" \
+        --seed "$SEED" --device cpu --log-every 50
+    else
+      OMP_NUM_THREADS=1 "${limit[@]}" "$fewgen" gan train --resume "$run" --kimg "$KIMG"
+    fi
+  ) > "$out/$g.log" 2>&1 &
+done
+wait || true   # timeout's SIGINT makes gan train save a snapshot and stop: a normal end here
+grep -h "snapshot" "$out"/conv.log "$out"/dsc.log | tail -4
