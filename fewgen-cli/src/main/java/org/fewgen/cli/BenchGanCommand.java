@@ -2,9 +2,13 @@ package org.fewgen.cli;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import org.fewgen.bench.GanBenchmark;
 import org.fewgen.bench.GanBenchmark.Size;
 import org.fewgen.bench.BenchReport;
+import org.fewgen.bench.BenchRun;
+import org.fewgen.bench.MachineInfo;
 import org.fewgen.gan.ConvKind;
 import org.fewgen.nn.Precision;
 import org.fewgen.train.RunSettings;
@@ -98,6 +102,12 @@ public final class BenchGanCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the numbers as JSON (atomic write, updated after every configuration)")
     Path json;
 
+    @Option(names = "--out", paramLabel = "DIR",
+            description = {"also make a numbered run folder under DIR, as gan train does (e.g. 00003-bench-gan-64x8-dsc):",
+                    "config.json (the options, the machine, provenance) and the numbers as bench.json",
+                    "(infer.json with --infer), updated after every configuration"})
+    Path outFolder;
+
     @Option(names = "--phases", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "print the per-phase table (default: on; --no-phases hides it)")
     boolean phases;
@@ -143,6 +153,9 @@ public final class BenchGanCommand implements Callable<Integer> {
         if (peakGflops != null && !(peakGflops > 0)) {
             throw new IllegalArgumentException("--peak-gflops must be positive, not " + peakGflops);
         }
+        if (outFolder != null) {
+            OutputFolders.require("--out", outFolder);
+        }
         Device d = Devices.choose(device.name()); // loads the engine, which the thread setting needs
         List<Precision> resolved = new ArrayList<>();
         var out = spec.commandLine().getOut();
@@ -166,20 +179,41 @@ public final class BenchGanCommand implements Callable<Integer> {
         if (ompHint != null) {
             out.println(ompHint);
         }
-        if (infer) {
-            return infer(points, kinds, resolved, d, out);
+        try (BenchRun run = outFolder == null ? null : BenchRun.create(outFolder, runDescription(points, kinds, resolved),
+                settings(points, kinds, resolved), MachineInfo.describe(d, commandLine()), d, out::println)) {
+            if (run != null) {
+                out.println("run folder: " + run.dir());
+            }
+            return infer ? infer(points, kinds, resolved, d, out, resultFiles(run, "infer.json"))
+                    : measure(options, d, out, resultFiles(run, "bench.json"));
         }
+    }
+
+    /** Where the numbers go: --json and the run folder's file, those that were asked for. */
+    private List<Path> resultFiles(BenchRun run, String name) {
+        List<Path> files = new ArrayList<>();
+        if (json != null) {
+            files.add(json);
+        }
+        if (run != null) {
+            files.add(run.dir().resolve(name));
+        }
+        return files;
+    }
+
+    private int measure(GanBenchmark.Options options, Device d, java.io.PrintWriter out, List<Path> files)
+            throws Exception {
         BenchReport report = GanBenchmark.measure(options, d, peakGflops, commandLine(), line -> {
             out.println(line);
             out.flush();
         }, partial -> {
-            if (json != null) {
-                // rewritten after every configuration: an interrupted run keeps what it measured
-                try {
-                    partial.writeJson(json);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e.getMessage(), e);
+            // rewritten after every configuration: an interrupted run keeps what it measured
+            try {
+                for (Path f : files) {
+                    partial.writeJson(f);
                 }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e.getMessage(), e);
             }
         });
         out.println();
@@ -190,10 +224,12 @@ public final class BenchGanCommand implements Callable<Integer> {
             out.println();
             out.print(report.phaseTable());
         }
-        if (json != null) {
-            report.writeJson(json);
+        if (!files.isEmpty()) {
             out.println();
-            out.println("wrote " + json);
+        }
+        for (Path f : files) {
+            report.writeJson(f);
+            out.println("wrote " + f);
         }
         if (contend > 0) {
             contention(options, d, report, out);
@@ -203,7 +239,7 @@ public final class BenchGanCommand implements Callable<Integer> {
     }
 
     private int infer(List<Size> points, List<ConvKind> kinds, List<Precision> resolved, Device d,
-                      java.io.PrintWriter out) throws java.io.IOException {
+                      java.io.PrintWriter out, List<Path> files) throws java.io.IOException {
         Path weights = null;
         try {
             weights = org.fewgen.metrics.InceptionWeights.resolve(inceptionWeights);
@@ -213,7 +249,7 @@ public final class BenchGanCommand implements Callable<Integer> {
             }
             out.println("no Inception weights found: the embedding rows are skipped (" + e.getMessage() + ")");
         }
-        org.fewgen.bench.MachineInfo m = org.fewgen.bench.MachineInfo.describe(d, commandLine());
+        MachineInfo m = MachineInfo.describe(d, commandLine());
         List<org.fewgen.bench.InferBenchmark.Result> results = org.fewgen.bench.InferBenchmark.run(points, kinds,
                 resolved, ngf, steps, warmup, seed, weights, d, line -> {
                     out.println(line);
@@ -224,14 +260,13 @@ public final class BenchGanCommand implements Callable<Integer> {
         out.println("command: " + m.commandLine());
         out.println("machine: " + m.cpuModel() + ", " + m.cores() + " cores; libtorch " + m.torchIntraOpThreads()
                 + " intra-op threads; device " + m.device() + "; " + m.engine());
-        String flags = org.fewgen.bench.MachineInfo.cpuFlags("avx512f", "avx512_bf16", "amx_bf16", "amx_tile",
-                "avx512_fp16");
+        String flags = MachineInfo.cpuFlags();
         if (!flags.isEmpty()) {
             out.println("cpu flags: " + flags);
         }
         out.println();
         out.print(org.fewgen.bench.InferBenchmark.table(results));
-        if (json != null) {
+        if (!files.isEmpty()) {
             com.google.gson.JsonObject root = new com.google.gson.JsonObject();
             root.addProperty("date", m.date());
             root.addProperty("command_line", m.commandLine());
@@ -255,9 +290,11 @@ public final class BenchGanCommand implements Callable<Integer> {
                 arr.add(o);
             }
             root.add("results", arr);
-            org.fewgen.io.AtomicFiles.writeString(json,
-                    new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n");
-            out.println("wrote " + json);
+            String text = new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n";
+            for (Path f : files) {
+                org.fewgen.io.AtomicFiles.writeString(f, text);
+                out.println("wrote " + f);
+            }
         }
         out.flush();
         return 0;
@@ -321,6 +358,48 @@ public final class BenchGanCommand implements Callable<Integer> {
         return new Size(res, batch);
     }
 
+
+    /** The run folder's name after its number: {@code bench-gan[-infer]-64x8_256x4-conv_dsc[-fp32_bf16]}. */
+    private String runDescription(List<Size> points, List<ConvKind> kinds, List<Precision> resolved) {
+        String sizes = points.stream().map(Size::toString).collect(java.util.stream.Collectors.joining("_"));
+        String gens = kinds.stream().map(ConvKind::label).collect(java.util.stream.Collectors.joining("_"));
+        String precs = resolved.stream().map(Precision::label).collect(java.util.stream.Collectors.joining("_"));
+        return "bench-gan" + (infer ? "-infer" : "") + "-" + sizes + "-" + gens
+                + (resolved.equals(List.of(Precision.FP32)) ? "" : "-" + precs);
+    }
+
+    /** The options as run (precisions resolved, threads as set), for the run folder's config.json. */
+    private JsonObject settings(List<Size> points, List<ConvKind> kinds, List<Precision> resolved) {
+        JsonObject o = new JsonObject();
+        o.addProperty("command", "bench gan");
+        o.addProperty("infer", infer);
+        o.add("sizes", strings(points.stream().map(Size::toString).toList()));
+        o.add("generators", strings(kinds.stream().map(ConvKind::label).toList()));
+        o.add("precisions", strings(resolved.stream().map(Precision::label).toList()));
+        o.addProperty("steps", steps);
+        o.addProperty("warmup", warmup);
+        o.addProperty("ngf", ngf);
+        o.addProperty("d_conv", dConv.label());
+        o.addProperty("backbone", backbone);
+        o.addProperty("d_input", dInput);
+        o.addProperty("seed", seed);
+        o.addProperty("threads", JniUtils.getNumThreads());
+        o.addProperty("flops", flops);
+        if (peakGflops != null) {
+            o.addProperty("peak_gflops", peakGflops);
+        }
+        o.addProperty("contend", contend);
+        if (profile != null) {
+            o.addProperty("profile", profile.toString());
+        }
+        return o;
+    }
+
+    private static JsonArray strings(List<String> values) {
+        JsonArray a = new JsonArray();
+        values.forEach(a::add);
+        return a;
+    }
 
     private String commandLine() {
         if (commandLine != null) {

@@ -1,6 +1,9 @@
 package org.fewgen.cli;
 
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import org.fewgen.bench.MachineInfo;
 import org.fewgen.gan.ConvKind;
 import org.fewgen.io.AtomicFiles;
 import org.fewgen.train.MetricsLog;
@@ -8,6 +11,7 @@ import org.fewgen.train.RunSettings;
 import org.fewgen.train.TrainConfig;
 import org.fewgen.train.Training;
 import org.fewgen.train.TrainingRun;
+import org.fewgen.util.Devices;
 import org.fewgen.util.GracefulStop;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -37,7 +41,7 @@ import java.util.concurrent.Callable;
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a small configuration for many steps and check that memory stays flat.",
                 "Samples resident memory and DJL array counts; both must stay within --tolerance after --warmup;",
-                "writes soak.png into the run folder."})
+                "writes soak.png and soak.json (the verdict and the machine) into the run folder."})
 public final class BenchSoakCommand implements Callable<Integer> {
 
     @Option(names = "--steps", defaultValue = "10000", description = "training steps (default: ${DEFAULT-VALUE})")
@@ -94,13 +98,39 @@ public final class BenchSoakCommand implements Callable<Integer> {
         Verdict v = judge(MetricsLog.read(r.metrics()), warmup, tolerance);
         Path png = r.runDir().resolve("soak.png");
         plot(png, MetricsLog.read(r.metrics()));
+        // the run folder's config.json holds the training config and provenance; the verdict and the machine go beside it
+        JsonObject result = v.toJson();
+        result.add("machine", MachineInfo.describe(Devices.choose(device.name()), FewgenCommand.commandLineOf(spec))
+                .toJson());
+        Path json = r.runDir().resolve("soak.json");
+        AtomicFiles.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(result) + "\n");
         System.out.println(v.text());
         System.out.println("plot: " + png);
+        System.out.println("verdict: " + json);
         return v.flat() ? 0 : 1;
     }
 
-    /** Whether RSS and array counts stayed within tolerance after warm-up. */
-    record Verdict(boolean flat, String text) {
+    /**
+     * Whether RSS and array counts stayed within tolerance after warm-up: their spreads ((max - min)
+     * / median) over the judged samples, which cover the steps {@code firstJudgedStep..lastJudgedStep}.
+     */
+    record Verdict(boolean flat, double rssSpread, double arraysSpread, double tolerance, int samples,
+                   int judgedSamples, double firstJudgedStep, double lastJudgedStep) {
+
+        String text() {
+            return String.format(Locale.ROOT, "%s: after warm-up (%d of %d samples, steps %.0f..%.0f) resident memory"
+                    + " varies by %.1f%% and DJL arrays by %.1f%% (limit %.0f%%)", flat ? "flat" : "NOT flat",
+                    judgedSamples, samples, firstJudgedStep, lastJudgedStep, rssSpread * 100, arraysSpread * 100,
+                    tolerance * 100);
+        }
+
+        /** soak.json, without the machine: the components by their snake-case names, then the text. */
+        JsonObject toJson() {
+            JsonObject o = new GsonBuilder().setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create()
+                    .toJsonTree(this).getAsJsonObject();
+            o.addProperty("verdict", text());
+            return o;
+        }
     }
 
     static Verdict judge(List<JsonObject> lines, double warmup, double tolerance) {
@@ -117,11 +147,8 @@ public final class BenchSoakCommand implements Callable<Integer> {
         List<double[]> judged = samples.subList((int) Math.floor(samples.size() * warmup), samples.size());
         double rss = spread(judged, 1);
         double arrays = spread(judged, 2);
-        boolean flat = rss <= tolerance && arrays <= tolerance;
-        return new Verdict(flat, String.format(Locale.ROOT,
-                "%s: after warm-up (%d of %d samples, steps %.0f..%.0f) resident memory varies by %.1f%% and DJL arrays"
-                        + " by %.1f%% (limit %.0f%%)", flat ? "flat" : "NOT flat", judged.size(), samples.size(),
-                judged.get(0)[0], judged.get(judged.size() - 1)[0], rss * 100, arrays * 100, tolerance * 100));
+        return new Verdict(rss <= tolerance && arrays <= tolerance, rss, arrays, tolerance, samples.size(), judged.size(),
+                judged.get(0)[0], judged.get(judged.size() - 1)[0]);
     }
 
     private static double spread(List<double[]> samples, int column) {

@@ -2,6 +2,7 @@ package org.fewgen.cli;
 
 import ai.djl.ndarray.NDManager;
 import org.fewgen.cs.Compare;
+import org.fewgen.cs.CompareMethod;
 import org.fewgen.cs.CsData;
 import org.fewgen.cs.UaeConfig;
 import org.fewgen.cs.UaeRun;
@@ -82,7 +83,7 @@ public final class CsCompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         UaeConfig base = new UaeConfig(data, 1, noise, "linear", new int[0], new int[] {500, 500}, epochs, 100, 1e-3f,
                 0f, 0f, seed, "", maxTrain);
-        Compare.Method.parseAll(methods); // before the data is loaded: a misspelt name fails at once
+        CompareMethod.parseAll(methods); // before the data is loaded: a misspelt name fails at once
         if (vaeEpochs < 1) {
             throw new IllegalArgumentException("--vae-epochs must be at least 1, not " + vaeEpochs);
         }

@@ -12,7 +12,7 @@ import java.util.Locale;
  * One method at one m in {@code fewgen cs compare}: a record of results.json and a row of
  * results.csv. The method's own findings ({@link Details}) are typed per kind of method.
  */
-public record CompareResult(Compare.Method method, int measurements, float noise, Details details, Errors errors,
+public record CompareResult(CompareMethod method, int measurements, float noise, Details details, Errors errors,
                             double seconds) {
 
     /** The results.json record; the key order is the file's. */
@@ -39,7 +39,7 @@ public record CompareResult(Compare.Method method, int measurements, float noise
     }
 
     static CompareResult fromJson(JsonObject o) {
-        Compare.Method method = Compare.Method.parse(o.get("method").getAsString());
+        CompareMethod method = CompareMethod.parse(o.get("method").getAsString());
         Details details = o.has("best_epoch") ? Trained.from(o) : o.has("lambda") ? LassoFit.from(o)
                 : o.has("restarts") ? CsVaeSearch.from(o) : null;
         Errors e = new Errors(o.get("l2_mean").getAsDouble(), o.get("l2_stderr").getAsDouble(),

@@ -33,10 +33,12 @@ class BenchGanCommandTest {
     }
 
     @Test
-    void oneStepOfATinyConfigurationGivesWellFormedTablesAndJson(@TempDir Path dir) throws Exception {
+    void oneStepOfATinyConfigurationGivesWellFormedTablesJsonAndARunFolder(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("out/bench.json");
+        Path runs = dir.resolve("runs");
         CommandRun r = run("bench", "gan", "--sizes", "64x2", "--generator", "conv,dsc", "--ngf", "8", "--steps", "1",
-                "--warmup", "0", "--device", "cpu", "--peak-gflops", "100", "--json", json.toString());
+                "--warmup", "0", "--device", "cpu", "--peak-gflops", "100", "--json", json.toString(),
+                "--out", runs.toString());
 
         assertThat(r.code()).as(r.err()).isZero();
         String out = r.out();
@@ -79,6 +81,30 @@ class BenchGanCommandTest {
         JsonObject ratio = root.getAsJsonArray("dsc_over_conv").get(0).getAsJsonObject();
         assertThat(ratio.get("time_dsc_over_conv").getAsDouble()).isPositive();
         assertThat(ratio.get("memory_dsc_over_conv").getAsDouble()).isPositive();
+
+        // --out: a numbered run folder as training runs have, with the same numbers as --json
+        Path run = runs.resolve("00000-bench-gan-64x2-conv_dsc");
+        assertThat(out).contains("run folder: " + run).contains("wrote " + run.resolve("bench.json"));
+        try (java.util.stream.Stream<Path> s = Files.list(runs)) {
+            assertThat(s.toList()).containsExactly(run);
+        }
+        assertThat(Files.readString(run.resolve("bench.json"))).isEqualTo(Files.readString(json));
+        assertThat(run.resolve(org.fewgen.io.RunLock.FILE)).doesNotExist();
+        JsonObject config = JsonParser.parseString(Files.readString(run.resolve("config.json"))).getAsJsonObject();
+        JsonObject bench = config.getAsJsonObject("benchmark");
+        assertThat(bench.get("command").getAsString()).isEqualTo("bench gan");
+        assertThat(bench.getAsJsonArray("sizes").get(0).getAsString()).isEqualTo("64x2");
+        assertThat(bench.get("steps").getAsInt()).isEqualTo(1);
+        JsonObject machine = config.getAsJsonObject("machine");
+        assertThat(machine.get("cpu_model").getAsString()).isNotEmpty();
+        assertThat(machine.get("cpu_flags").getAsString()).isEqualTo(MachineInfo.cpuFlags());
+        assertThat(machine.get("torch_intra_op_threads").getAsInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        // the provenance block of GAN and UAE runs, from the same code
+        JsonObject provenance = config.getAsJsonObject("provenance");
+        assertThat(provenance.keySet()).containsExactly("fewgen", "djl", "engine", "java", "os", "cpus", "device",
+                "command_line", "started", "pid", "host");
+        assertThat(provenance.get("command_line").getAsString()).startsWith("fewgen bench gan --sizes 64x2");
+        assertThat(provenance.get("pid").getAsLong()).isEqualTo(ProcessHandle.current().pid());
     }
 
     @Test

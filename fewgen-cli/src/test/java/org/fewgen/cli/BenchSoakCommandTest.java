@@ -1,6 +1,7 @@
 package org.fewgen.cli;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.fewgen.train.MetricsLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +67,13 @@ class BenchSoakCommandTest {
         assertThat(lines.stream().filter(o -> o.has("ndarrays") && o.has("rss_mib")).count()).isEqualTo(6);
         assertThat(run.resolve("soak.png")).isNotEmptyFile();
         assertThat(out.toString()).contains("flat: after warm-up");
+        JsonObject soak = JsonParser.parseString(Files.readString(run.resolve("soak.json"))).getAsJsonObject();
+        assertThat(soak.get("flat").getAsBoolean()).isTrue();
+        assertThat(soak.get("verdict").getAsString()).startsWith("flat: after warm-up");
+        assertThat(soak.get("samples").getAsInt()).isEqualTo(6);
+        assertThat(soak.getAsJsonObject("machine").get("cpu_model").getAsString()).isNotEmpty();
+        assertThat(JsonParser.parseString(Files.readString(run.resolve("config.json"))).getAsJsonObject()
+                .getAsJsonObject("provenance").get("command_line").getAsString()).startsWith("fewgen bench soak --steps 12");
     }
 
     @Test

@@ -49,7 +49,7 @@ class CompareTest {
         assertThat(pca5.get("l2_stderr").getAsDouble()).isPositive();
         JsonObject lasso = arr.get(2).getAsJsonObject();
         assertThat(lasso.get("test_images").getAsInt()).isEqualTo(20);
-        assertThat(lasso.get("lambda_grid").getAsJsonArray().size()).isGreaterThanOrEqualTo(Compare.LAMBDA_GRID.length);
+        assertThat(lasso.get("lambda_grid").getAsJsonArray().size()).isGreaterThanOrEqualTo(MethodFits.LAMBDA_GRID.length);
         assertThat(lasso.has("hit_iteration_cap")).isTrue();
         // more measurements, smaller error
         assertThat(arr.get(1).getAsJsonObject().get("l2_mean").getAsDouble())
@@ -106,9 +106,9 @@ class CompareTest {
     void unknownMethodIsNamed(@TempDir Path out) {
         assertThatThrownBy(() -> new Compare(settings(out, List.of("uae", "omp")), null, null, System.out))
                 .isInstanceOf(org.fewgen.util.SettingException.class)
-                .hasMessage("methods omp: unknown method 'omp'; known: " + String.join(", ", Compare.METHODS));
-        assertThat(Compare.METHODS).containsExactly("uae", "uae-unit", "pca-mlp", "pca-linear", "lasso-pixel",
+                .hasMessage("methods omp: unknown method 'omp'; known: " + String.join(", ", CompareMethod.IDS));
+        assertThat(CompareMethod.IDS).containsExactly("uae", "uae-unit", "pca-mlp", "pca-linear", "lasso-pixel",
                 "lasso-dct", "csvae");
-        assertThat(Compare.Method.parse("lasso-dct")).isEqualTo(Compare.Method.LASSO_DCT);
+        assertThat(CompareMethod.parse("lasso-dct")).isEqualTo(CompareMethod.LASSO_DCT);
     }
 }

@@ -35,22 +35,22 @@ class CsReliabilityTest {
     void lambdaSearchExtendsPastTheGridWhileTheBestSitsAtAnEdge() {
         List<Double> tried = new ArrayList<>();
         // validation error still falling at the grid's top (λ = 1): its minimum is at 30
-        double best = Compare.chooseLambda(Compare.LAMBDA_GRID, l -> {
+        double best = MethodFits.chooseLambda(MethodFits.LAMBDA_GRID, l -> {
             tried.add(l);
             return Math.pow(Math.log10(l) - Math.log10(30), 2);
         });
         assertThat(best).isBetween(10.0, 100.0);
         assertThat(tried.stream().mapToDouble(d -> d).max().orElseThrow()).isGreaterThan(best);
         // and downwards when the smallest λ is best
-        double low = Compare.chooseLambda(Compare.LAMBDA_GRID, l -> Math.abs(Math.log10(l) + 6));
+        double low = MethodFits.chooseLambda(MethodFits.LAMBDA_GRID, l -> Math.abs(Math.log10(l) + 6));
         assertThat(low).isBetween(3e-7, 3e-6);
         // an interior minimum keeps the grid as it is
         List<Double> plain = new ArrayList<>();
-        assertThat(Compare.chooseLambda(Compare.LAMBDA_GRID, l -> {
+        assertThat(MethodFits.chooseLambda(MethodFits.LAMBDA_GRID, l -> {
             plain.add(l);
             return Math.abs(Math.log10(l) + 2);
         })).isEqualTo(1e-2);
-        assertThat(plain).hasSize(Compare.LAMBDA_GRID.length);
+        assertThat(plain).hasSize(MethodFits.LAMBDA_GRID.length);
     }
 
     @Test

@@ -132,7 +132,7 @@ public final class BenchReport {
         } else {
             sb.append("peak: ").append(ps).append(" (").append(peakSource).append(")\n");
         }
-        String flags = MachineInfo.cpuFlags("avx512f", "avx512_bf16", "amx_bf16", "amx_tile", "avx512_fp16");
+        String flags = MachineInfo.cpuFlags();
         if (!flags.isEmpty()) {
             sb.append("cpu flags: ").append(flags).append('\n');
         }
@@ -247,24 +247,11 @@ public final class BenchReport {
     /** Everything above as one JSON document. */
     public String toJson() {
         JsonObject root = new JsonObject();
-        JsonObject m = new JsonObject();
-        m.addProperty("date", machine.date());
-        m.addProperty("command_line", machine.commandLine());
-        m.addProperty("cpu_model", machine.cpuModel());
-        m.addProperty("cores", machine.cores());
-        m.addProperty("torch_intra_op_threads", machine.torchIntraOpThreads());
-        m.addProperty("torch_inter_op_threads", machine.torchInterOpThreads());
-        m.addProperty("device", machine.device());
-        m.addProperty("gpu", machine.gpu());
-        m.addProperty("engine", machine.engine());
-        m.addProperty("java", machine.java());
-        m.addProperty("malloc", machine.malloc());
-        root.add("machine", m);
+        root.add("machine", machine.toJson());
         root.addProperty("peak_gflops", peakGflops(Precision.FP32));
         JsonObject peakObj = new JsonObject();
         peaks.forEach((p, v) -> peakObj.addProperty(p.label(), v));
         root.add("peak_gflops_by_precision", peakObj);
-        m.addProperty("cpu_flags", MachineInfo.cpuFlags("avx512f", "avx512_bf16", "amx_bf16", "amx_tile", "avx512_fp16"));
         root.addProperty("peak_source", peakSource);
         JsonArray configs = new JsonArray();
         for (GanBenchmark.ConfigResult r : results) {

@@ -4,6 +4,10 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.cuda.CudaUtils;
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import org.fewgen.util.NativeMalloc;
 
 import java.io.IOException;
@@ -17,9 +21,15 @@ import java.util.Set;
  * settings (on a CPU they change step times by up to 2×), date and the command line, so that
  * numbers can be compared only with numbers from the same setting.
  */
-public record MachineInfo(String cpuModel, int cores, int torchIntraOpThreads, int torchInterOpThreads,
-                          String device, String gpu, String engine, String java, String malloc, String date,
-                          String commandLine) {
+public record MachineInfo(String date, String commandLine, String cpuModel, int cores, int torchIntraOpThreads,
+                          int torchInterOpThreads, String device, String gpu, String engine, String java,
+                          String malloc) {
+
+    /** The components by their snake-case names, in their order: the machine block's keys. */
+    private static final Gson JSON = new GsonBuilder()
+            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create();
+    /** The CPU flags benchmarks report: those that decide which fp32/bf16 kernels libtorch can use. */
+    private static final String[] REPORTED_FLAGS = {"avx512f", "avx512_bf16", "amx_bf16", "amx_tile", "avx512_fp16"};
 
     public static MachineInfo describe(Device device, String commandLine) {
         String gpu = "";
@@ -31,10 +41,22 @@ public record MachineInfo(String cpuModel, int cores, int torchIntraOpThreads, i
                 gpu = "CUDA (details unavailable: " + e.getMessage() + ")";
             }
         }
-        return new MachineInfo(readCpuModel(), Runtime.getRuntime().availableProcessors(), JniUtils.getNumThreads(),
-                JniUtils.getNumInteropThreads(), device.toString(), gpu,
-                "DJL " + Engine.getDjlVersion() + ", PyTorch " + Engine.getEngine("PyTorch").getVersion(),
-                System.getProperty("java.version"), NativeMalloc.describe(), Instant.now().toString(), commandLine);
+        return new MachineInfo(Instant.now().toString(), commandLine, readCpuModel(),
+                Runtime.getRuntime().availableProcessors(), JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(),
+                device.toString(), gpu, "DJL " + Engine.getDjlVersion() + ", PyTorch " + Engine.getEngine("PyTorch").getVersion(),
+                System.getProperty("java.version"), NativeMalloc.describe());
+    }
+
+    /** The machine block of a benchmark's JSON and its run folder's config.json: the components, then the CPU flags. */
+    public JsonObject toJson() {
+        JsonObject m = JSON.toJsonTree(this).getAsJsonObject();
+        m.addProperty("cpu_flags", cpuFlags());
+        return m;
+    }
+
+    /** Which of {@link #REPORTED_FLAGS} this CPU has, space-separated. */
+    public static String cpuFlags() {
+        return cpuFlags(REPORTED_FLAGS);
     }
 
     /**

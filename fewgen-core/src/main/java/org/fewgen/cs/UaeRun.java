@@ -95,9 +95,10 @@ public final class UaeRun {
             if (resumeDir != null) {
                 dir = resumeDir;
             } else {
-                dir = org.fewgen.train.RunDir.create(runsRoot, describe(prefix, c)).path();
+                org.fewgen.train.RunDir run = org.fewgen.train.RunDir.create(runsRoot, describe(prefix, c));
+                dir = run.path();
                 lock = org.fewgen.io.RunLock.acquire(dir, m -> warn(log, m));
-                writeConfig(dir, c, org.fewgen.train.Provenance.describe(commandLine, manager.getDevice(),
+                writeConfig(run, c, org.fewgen.train.Provenance.describe(commandLine, manager.getDevice(),
                         data.fingerprint()), precision);
             }
             try (org.fewgen.nn.Autocast.Scope cast = org.fewgen.nn.Autocast.enter(precision)) {
@@ -114,12 +115,12 @@ public final class UaeRun {
      * config.json: the settings {@link UaeConfig#fromJson} reads back, plus the provenance block
      * GAN runs carry too (the reader ignores it, the dashboard shows it).
      */
-    static void writeConfig(Path dir, UaeConfig c, JsonObject provenance, org.fewgen.nn.Precision precision)
-            throws IOException {
+    static void writeConfig(org.fewgen.train.RunDir run, UaeConfig c, JsonObject provenance,
+                            org.fewgen.nn.Precision precision) throws IOException {
         JsonObject o = com.google.gson.JsonParser.parseString(c.toJson()).getAsJsonObject();
         o.addProperty("precision", precision.label());
         o.add("provenance", provenance);
-        UaeTrainer.writeJson(dir.resolve(org.fewgen.train.RunDir.CONFIG), o);
+        run.writeConfig(o);
     }
 
     private static void warn(PrintStream log, String message) {

@@ -1,5 +1,9 @@
 package org.fewgen.train;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import org.fewgen.io.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -79,6 +83,14 @@ public final class RunDir {
 
     public Path resolve(String name) {
         return dir.resolve(name);
+    }
+
+    /**
+     * Writes {@code config} as this run's {@link #CONFIG}, pretty-printed, atomically: every kind
+     * of run (GAN, UAE, benchmark) records what it was asked and its provenance block this way.
+     */
+    public void writeConfig(JsonObject config) throws IOException {
+        AtomicFiles.writeString(resolve(CONFIG), new GsonBuilder().setPrettyPrinting().create().toJson(config) + "\n");
     }
 
     /**

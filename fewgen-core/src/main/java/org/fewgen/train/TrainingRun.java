@@ -1,7 +1,6 @@
 package org.fewgen.train;
 
 import ai.djl.Device;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import org.fewgen.io.AtomicFiles;
 import org.fewgen.io.RunLock;
@@ -132,8 +131,7 @@ public final class TrainingRun {
                 if (resumeFrom != null) {
                     cfg.addProperty("resumed_from", resumeFrom.getFileName().toString());
                 }
-                AtomicFiles.writeString(run.resolve(RunDir.CONFIG),
-                        new GsonBuilder().setPrettyPrinting().create().toJson(cfg) + "\n");
+                run.writeConfig(cfg);
                 try (MetricsLog metrics = new MetricsLog(run.resolve(RunDir.METRICS), options.records)) {
                     trainer.setPhaseTimer(options.timer);
                     trainer.setNonFiniteInjector(options.nonFiniteInjector);
