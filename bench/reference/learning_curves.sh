@@ -8,7 +8,7 @@
 #   git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
 #   FEWGEN_WEIGHTS=../shared/weights bench/reference/learning_curves.sh /tmp/projected-gan builtin:shapes runs/curves-shapes
 #
-# Environment: KIMG (20), EVERY (4 kimg between points), SEEDS ("0 1"), SAMPLES (256), and the
+# Environment: SCORE_ONLY=1 (score the points that exist, train nothing), KIMG (20), EVERY (4 kimg between points), SEEDS ("0 1"), SAMPLES (256), and the
 # demo's model: RES 64, GENERATOR dsc, DCONV dsc, DINPUT 128, NGF 32, BATCH 8. Run it alone on the
 # machine (two CPU-heavy processes slow each other 5-40x): each side runs to the end before the next.
 set -euo pipefail
@@ -26,6 +26,7 @@ zip="$out/data-$RES.zip"
 lscpu | grep -E "Model name|Flags" | cut -c1-300 > "$out/machine.txt"
 
 for seed in $SEEDS; do
+  [ "${SCORE_ONLY:-0}" = 1 ] && break   # score the points that exist, train nothing
   # fewgen: a snapshot every EVERY kimg (the run folder is resumed when it exists)
   fdir="$out/fewgen-s$seed"
   run="$(ls -d "$fdir"/0*/ 2>/dev/null | head -1 || true)"
@@ -47,22 +48,28 @@ print(max([float(os.path.basename(l.strip())[len('snapshot-'):-len('.safetensors
   fi
 done
 
-# every point through the same FID: fewgen snapshots with `gan fid`, official samples with `metrics fid`
+# every point through the same FID: fewgen snapshots with `gan fid`, official samples with `metrics fid`;
+# each point's result is kept in OUT/fid/ so that a rerun scores only new points
 csv="$out/curves.csv"
+mkdir -p "$out/fid"
 echo "side,seed,kimg,fid" > "$csv.tmp"
 for seed in $SEEDS; do
-  run="$(ls -d "$out/fewgen-s$seed"/0*/ | head -1)"
+  run="$(ls -d "$out/fewgen-s$seed"/0*/ 2>/dev/null | head -1 || true)"
   for snap in "$run"snapshot-*.safetensors; do
+    [ -n "$run" ] && [ -f "$snap" ] || continue
     name="$(basename "$snap" .safetensors)"; kimg="$(python3 -c "print(float('${name#snapshot-}'))")"
-    "$fewgen" gan fid --checkpoint "$snap" --data "$zip" --num "$SAMPLES" --inception-weights "$inception" \
-      --device cpu --json "$out/fid.json" > /dev/null
-    echo "fewgen,$seed,$kimg,$(python3 -c "import json;print(json.load(open('$out/fid.json'))['fid'])")" >> "$csv.tmp"
+    point="$out/fid/fewgen-s$seed-$kimg.json"
+    [ -f "$point" ] || "$fewgen" gan fid --checkpoint "$snap" --data "$zip" --num "$SAMPLES" --inception-weights "$inception" \
+      --device cpu --json "$point" > /dev/null
+    echo "fewgen,$seed,$kimg,$(python3 -c "import json;print(json.load(open('$point'))['fid'])")" >> "$csv.tmp"
   done
   for folder in "$out/official-s$seed"/samples-*; do
+    [ -d "$folder" ] || continue
     name="$(basename "$folder")"; kimg="$(python3 -c "print(float('${name#samples-}'))")"
-    "$fewgen" metrics fid --real "$zip" --fake "$folder" --res "$RES" \
-      --inception-weights "$inception" --device cpu --json "$out/fid.json" > /dev/null
-    echo "official,$seed,$kimg,$(python3 -c "import json;print(json.load(open('$out/fid.json'))['fid'])")" >> "$csv.tmp"
+    point="$out/fid/official-s$seed-$kimg.json"
+    [ -f "$point" ] || "$fewgen" metrics fid --real "$zip" --fake "$folder" --res "$RES" \
+      --inception-weights "$inception" --device cpu --json "$point" > /dev/null
+    echo "official,$seed,$kimg,$(python3 -c "import json;print(json.load(open('$point'))['fid'])")" >> "$csv.tmp"
   done
 done
 mv "$csv.tmp" "$csv"
@@ -70,4 +77,4 @@ cat "$csv"
 
 # FID and D's logits vs kimg (curves.png) and the samples side by side (grids.png)
 /usr/bin/python3 "$here/bench/reference/plot_curves.py" "$out" --title "${TITLE:-$data, ${RES}x$RES}" \
-  || echo "no plots: apt-get install python3-matplotlib python3-pil"
+  || echo "no plots (they need python3-matplotlib and python3-pil)"

@@ -74,7 +74,8 @@ def agreement(rows):
     fid = defaultdict(dict)
     for r in rows:
         fid[(r["side"], float(r["kimg"]))][r["seed"]] = float(r["fid"])
-    kimgs = sorted({k for (_, k) in fid if len(fid[("fewgen", k)]) >= 2 and len(fid[("official", k)]) >= 2})
+    kimgs = sorted({k for (_, k) in list(fid)
+                    if len(fid.get(("fewgen", k), {})) >= 2 and len(fid.get(("official", k), {})) >= 2})
     if not kimgs:
         return ""
     lines = ["| kimg | fewgen FID by seed | official FID by seed | fewgen mean | official mean | difference | seed spread | within spread |",
