@@ -97,8 +97,7 @@ public final class Fid {
                 DatasetStats ra = eval.realStats(a, na, kid);
                 DatasetStats rb = eval.stats("fake", b, nb, kid);
                 FidEvaluator.Result r = eval.evaluate(ra, rb, kid);
-                return new Result(r.fid(), r.kid(), r.realCount(), r.fakeCount(), r.network(), r.standard(),
-                        a.fingerprint(), b.fingerprint(), info.file(), r);
+                return new Result(r, a.fingerprint(), b.fingerprint(), info.file());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -106,21 +105,45 @@ public final class Fid {
     }
 
     /**
-     * @param fid the Fréchet distance
-     * @param kid kernel inception distance (mean, standard deviation over subsets), or null when not asked for
-     * @param countA images used from the first set
-     * @param countB images used from the second set
-     * @param network the feature network, as identified from the weights
-     * @param standard whether it is the standard FID Inception (values comparable with publications)
+     * One FID evaluation: the evaluator's result and what identifies the two sets and the network.
+     *
+     * @param details the evaluator's result: its {@code report()} is the text {@code fewgen metrics fid}
+     *     prints and its {@code toJson()} the fields of its JSON
      * @param fingerprintA content fingerprint of the first set (as run folders record their data)
      * @param fingerprintB content fingerprint of the second set
      * @param weightsFile the Inception weights file used
-     * @param details the evaluator's result: its {@code report()} is the text {@code fewgen metrics fid}
-     *     prints and its {@code toJson()} the fields of its JSON
      */
-    public record Result(double fid, KernelDistance.Result kid, long countA, long countB, String network,
-                         boolean standard, String fingerprintA, String fingerprintB, Path weightsFile,
-                         FidEvaluator.Result details) {
+    public record Result(FidEvaluator.Result details, String fingerprintA, String fingerprintB, Path weightsFile) {
+
+        /** The Fréchet distance. */
+        public double fid() {
+            return details.fid();
+        }
+
+        /** Kernel inception distance (mean, standard deviation over subsets), or null when not asked for. */
+        public KernelDistance.Result kid() {
+            return details.kid();
+        }
+
+        /** Images used from the first set. */
+        public long countA() {
+            return details.realCount();
+        }
+
+        /** Images used from the second set. */
+        public long countB() {
+            return details.fakeCount();
+        }
+
+        /** The feature network, as identified from the weights. */
+        public String network() {
+            return details.network();
+        }
+
+        /** Whether it is the standard FID Inception (values comparable with publications). */
+        public boolean standard() {
+            return details.standard();
+        }
     }
 
     /** Settings; the defaults are {@code fewgen metrics fid}'s. */
