@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import org.fewgen.TestNumerics;
 import org.junit.jupiter.api.Test;
 
 import java.util.function.Function;
@@ -61,7 +62,7 @@ class AutocastTest {
             float[][] got = forwardBackward(m, layer, f, x, Precision.BF16);
             double largest = 0;
             for (int k = 0; k < ref.length; k++) {
-                double e = relativeNorm(got[k], ref[k]);
+                double e = TestNumerics.relativeNorm(got[k], ref[k]);
                 assertThat(e).as("%s: relative error of %s", what, k == 0 ? "output" : k == 1 ? "input gradient"
                         : "parameter gradient " + (k - 2)).isLessThan(2e-2);
                 largest = Math.max(largest, e);
@@ -117,16 +118,5 @@ class AutocastTest {
         }
         assertThat(Autocast.current()).isEqualTo(Precision.FP32);
         assertThatThrownBy(() -> Autocast.enter(Precision.AUTO)).hasMessageContaining("resolve");
-    }
-
-    static double relativeNorm(float[] a, float[] b) {
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < b.length; i++) {
-            double d = a[i] - b[i];
-            diff += d * d;
-            norm += (double) b[i] * b[i];
-        }
-        return Math.sqrt(diff / Math.max(norm, 1e-30));
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import org.fewgen.gan.ConvKind;
 import org.fewgen.nn.Precision;
+import org.fewgen.TestNumerics;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -94,8 +95,8 @@ class MixedPrecisionStepTest {
         }
         assertThat(bf16.gradients().keySet()).isEqualTo(fp32.gradients().keySet()).isNotEmpty();
         for (String net : new String[] {"G.", "D."}) {
-            double bf16Error = relativeNorm(concat(bf16, net), concat(fp32, net));
-            double controlError = relativeNorm(concat(nudged, net), concat(fp32, net));
+            double bf16Error = TestNumerics.relativeNorm(concat(bf16, net), concat(fp32, net));
+            double controlError = TestNumerics.relativeNorm(concat(nudged, net), concat(fp32, net));
             System.out.printf(java.util.Locale.ROOT, "%s gradients: bf16 vs fp32 %.3e, fp32 with inputs rounded"
                     + " to bf16 precision vs fp32 %.3e%n", net, bf16Error, controlError);
             // batch norm over 2 samples and the hinge make one step's gradients sensitive to any
@@ -130,17 +131,5 @@ class MixedPrecisionStepTest {
 
     static double relative(double a, double b) {
         return Math.abs(a - b) / Math.max(Math.abs(b), 1e-6);
-    }
-
-    /** {@code ‖a − b‖ / ‖b‖}. */
-    static double relativeNorm(float[] a, float[] b) {
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < b.length; i++) {
-            double d = a[i] - b[i];
-            diff += d * d;
-            norm += (double) b[i] * b[i];
-        }
-        return Math.sqrt(diff / Math.max(norm, 1e-30));
     }
 }
