@@ -19,6 +19,11 @@ Every --eval-every kimg it writes `samples-<kimg>/` (the EMA generator's images 
 every --log-every steps a line in metrics.jsonl with fewgen's field names (kimg, loss_G, loss_D,
 D_real, D_fake), so one plotting step reads both sides.
 
+Resumable, like `fewgen gan train --resume`: at every sample point, and on SIGINT/SIGTERM after
+the step that is running, it writes `state.pt` (G, G_ema, D, both Adams, the torch and numpy
+random states, the epoch order, the step and the seconds trained); run the same command again and
+it continues from there, so a curve can span sessions.
+
   apt-get install python3-torch python3-torchvision libopenblas0-pthread
   git clone https://github.com/autonomousvision/projected-gan /tmp/projected-gan
   ./fewgen data prepare builtin:shapes --res 64 --out /tmp/shapes64.zip
@@ -30,6 +35,7 @@ import argparse
 import io
 import json
 import os
+import signal
 import sys
 import time
 import zipfile
@@ -158,11 +164,42 @@ def main():
         log.write(json.dumps({"event": "samples", "kimg": nimg / 1000, "folder": folder}) + "\n")
         log.flush()
 
-    evaluate(0)
-    start = time.time()
-    sums = {"loss_G": 0.0, "loss_D": 0.0, "D_real": 0.0, "D_fake": 0.0}
-    order = []
-    for step in range(1, total + 1):
+    state_path = os.path.join(args.out, "state.pt")
+    stop = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # finish the running step, then save: a state taken mid-step would mix two steps
+        signal.signal(sig, lambda *_: stop.append(True))
+
+    def save_state(step, order, trained):
+        tmp = state_path + ".tmp"
+        torch.save({"step": step, "order": list(order), "seconds": trained, "args": vars(args),
+                    "G": G.state_dict(), "G_ema": G_ema.state_dict(), "D": D.discriminator.state_dict(),
+                    "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
+                    "torch_rng": torch.get_rng_state(), "numpy_rng": rng.bit_generator.state}, tmp)
+        os.replace(tmp, state_path)
+
+    first, order, trained = 1, [], 0.0
+    if os.path.exists(state_path):
+        saved = torch.load(state_path)
+        for key in ("res", "generator", "d_conv", "d_input", "ngf", "batch", "lr", "seed", "samples", "sample_seed"):
+            if saved["args"][key] != getattr(args, key):
+                raise SystemExit(f"{state_path}: saved with --{key.replace('_', '-')} {saved['args'][key]}, "
+                                 f"not {getattr(args, key)}; use another --out")
+        G.load_state_dict(saved["G"])
+        G_ema.load_state_dict(saved["G_ema"])
+        D.discriminator.load_state_dict(saved["D"])
+        opt_g.load_state_dict(saved["opt_g"])
+        opt_d.load_state_dict(saved["opt_d"])
+        torch.set_rng_state(saved["torch_rng"])
+        rng.bit_generator.state = saved["numpy_rng"]
+        first, order, trained = saved["step"] + 1, saved["order"], saved["seconds"]
+        log.write(json.dumps({"event": "resume", "step": saved["step"], "kimg": saved["step"] * args.batch / 1000}) + "\n")
+        print(f"resumed {args.out} at kimg {saved['step'] * args.batch / 1000:.3f}", flush=True)
+    else:
+        evaluate(0)
+    start = time.time() - trained
+    sums, counted = {"loss_G": 0.0, "loss_D": 0.0, "D_real": 0.0, "D_fake": 0.0}, 0
+    for step in range(first, total + 1):
         nimg = (step - 1) * args.batch
         if len(order) < args.batch:
             # every image once per epoch, in a fresh order, as fewgen's loader (and a shuffling sampler)
@@ -189,6 +226,7 @@ def main():
         sums["D_fake"] += float(d_fake.mean())
         sums["D_real"] += float(d_real.mean())
         sums["loss_D"] += float(F.relu(1 + d_fake).mean() + F.relu(1 - d_real).mean())
+        counted += 1
         nimg += args.batch
         ema_nimg = min(ema_kimg * 1000, nimg * 0.05)
         beta = 0.5 ** (args.batch / max(ema_nimg, 1e-8))
@@ -199,17 +237,23 @@ def main():
                 b_ema.copy_(b)
         if step == 1 and seen != {(args.d_input, args.d_input)}:
             raise SystemExit(f"D's feature network saw {seen}, expected {args.d_input}² (--d-input)")
-        if step % args.log_every == 0 or step == total:
-            n = args.log_every if step % args.log_every == 0 else step % args.log_every
+        if step % args.log_every == 0 or step == total or stop:
+            n = counted
             rec = {"kimg": nimg / 1000, "step": step, "seconds": time.time() - start}
             rec.update({k: v / n for k, v in sums.items()})
             log.write(json.dumps(rec) + "\n")
             log.flush()
             print(f"kimg {nimg / 1000:.3f}/{total * args.batch / 1000:.3f}  G {rec['loss_G']:.3f}  D {rec['loss_D']:.3f}"
                   f"  D(real) {rec['D_real']:.3f}  D(fake) {rec['D_fake']:.3f}", flush=True)
-            sums = dict.fromkeys(sums, 0.0)
+            sums, counted = dict.fromkeys(sums, 0.0), 0
         if step % eval_steps == 0 or step == total:
             evaluate(nimg)
+            save_state(step, order, time.time() - start)
+        elif stop:
+            save_state(step, order, time.time() - start)
+        if stop:
+            print(f"stopped at kimg {nimg / 1000:.3f}; run the same command again to continue", flush=True)
+            break
     log.close()
 
 

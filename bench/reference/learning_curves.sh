@@ -10,7 +10,10 @@
 #
 # Environment: SCORE_ONLY=1 (score the points that exist, train nothing), KIMG (20), EVERY (4 kimg between points), SEEDS ("0 1"), SAMPLES (256), and the
 # demo's model: RES 64, GENERATOR dsc, DCONV dsc, DINPUT 128, NGF 32, BATCH 8. Run it alone on the
-# machine (two CPU-heavy processes slow each other 5-40x): each side runs to the end before the next.
+# machine (two CPU-heavy processes slow each other 5-40x): each side runs to the end before the next,
+# or, with PARALLEL=1, both sides of a seed at once with one thread each (on 2 cores the fastest way).
+# HOURS (0 = no limit) stops all training this much wall time after the start of this invocation;
+# both sides save their state on the stop, and running the same command again continues them.
 set -euo pipefail
 source "$(dirname "$0")/blas_check.sh"
 repo="$1"; data="$2"; out="$3"
@@ -25,26 +28,52 @@ zip="$out/data-$RES.zip"
 [ -f "$zip" ] || "$fewgen" data prepare "$data" --res "$RES" --out "$zip"
 lscpu | grep -E "Model name|Flags" | cut -c1-300 > "$out/machine.txt"
 
-for seed in $SEEDS; do
-  [ "${SCORE_ONLY:-0}" = 1 ] && break   # score the points that exist, train nothing
-  # fewgen: a snapshot every EVERY kimg (the run folder is resumed when it exists)
-  fdir="$out/fewgen-s$seed"
+deadline=0
+[ "${HOURS:-0}" != 0 ] && deadline=$(( $(date +%s) + $(python3 -c "print(int(${HOURS} * 3600))") ))
+limit=()
+set_limit() {   # timeout until the deadline; false when it has passed
+  [ "$deadline" = 0 ] && return 0
+  local left=$(( deadline - $(date +%s) ))
+  [ "$left" -gt 0 ] && limit=(timeout --signal=INT "$left")
+}
+threads=()
+[ "${PARALLEL:-0}" = 1 ] && threads=(--threads 1)
+"$fewgen" --version > /dev/null   # builds the jar once, before any training starts
+
+fewgen_side() {   # a snapshot every EVERY kimg; the run folder is resumed when it exists
+  local seed="$1" fdir="$out/fewgen-s$1" run
   run="$(ls -d "$fdir"/0*/ 2>/dev/null | head -1 || true)"
   if [ -z "$run" ]; then
-    "$fewgen" gan train --data "$zip" --out "$fdir" --res "$RES" --generator "$GENERATOR" --d-conv "$DCONV" \
+    "${limit[@]}" "$fewgen" gan train --data "$zip" --out "$fdir" --res "$RES" --generator "$GENERATOR" --d-conv "$DCONV" \
       --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH" --kimg "$KIMG" --snap "$EVERY" --seed "$seed" --device cpu
   elif [ "$(ls "$run"snapshot-*.safetensors 2>/dev/null | python3 -c "import os, sys
 print(max([float(os.path.basename(l.strip())[len('snapshot-'):-len('.safetensors')]) for l in sys.stdin] or [0]) >= $KIMG)")" != True ]; then
-    "$fewgen" gan train --resume "$run" --kimg "$KIMG"
+    "${limit[@]}" "$fewgen" gan train --resume "$run" --kimg "$KIMG"
   fi
-  # official: sample folders every EVERY kimg
-  odir="$out/official-s$seed"
+}
+
+official_side() {   # sample folders every EVERY kimg; learning_curve.py continues from its state.pt
+  local seed="$1" odir="$out/official-s$1"
   if ! ls -d "$odir"/samples-"$(printf '%07.3f' "$KIMG")" >/dev/null 2>&1; then
-    rm -rf "$odir"
-    /usr/bin/python3 "$here/bench/reference/learning_curve.py" --repo "$repo" --data "$zip" \
+    "${limit[@]}" /usr/bin/python3 "$here/bench/reference/learning_curve.py" --repo "$repo" --data "$zip" \
       --weights "$here/fewgen-core/src/main/resources/models/mobilenetv2_100.nsfwjs.safetensors" \
       --res "$RES" --generator "$GENERATOR" --d-conv "$DCONV" --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH" \
-      --kimg "$KIMG" --eval-every "$EVERY" --samples "$SAMPLES" --seed "$seed" --out "$odir"
+      --kimg "$KIMG" --eval-every "$EVERY" --samples "$SAMPLES" --seed "$seed" --out "$odir" "${threads[@]}"
+  fi
+}
+
+for seed in $SEEDS; do
+  [ "${SCORE_ONLY:-0}" = 1 ] && break   # score the points that exist, train nothing
+  set_limit || { echo "HOURS=$HOURS reached: scoring what exists; run again to continue"; break; }
+  # exit status 124 is timeout's: a HOURS stop, after which both sides have saved their state
+  if [ "${PARALLEL:-0}" = 1 ]; then
+    OMP_NUM_THREADS=1 fewgen_side "$seed" > "$out/fewgen-s$seed.log" 2>&1 & f=$!
+    official_side "$seed" > "$out/official-s$seed.log" 2>&1 & o=$!
+    wait "$f" || [ $? = 124 ] || { echo "fewgen side failed: $out/fewgen-s$seed.log" >&2; exit 1; }
+    wait "$o" || [ $? = 124 ] || { echo "official side failed: $out/official-s$seed.log" >&2; exit 1; }
+  else
+    fewgen_side "$seed" || [ $? = 124 ]
+    official_side "$seed" || [ $? = 124 ]
   fi
 done
 
@@ -58,6 +87,8 @@ for seed in $SEEDS; do
   for snap in "$run"snapshot-*.safetensors; do
     [ -n "$run" ] && [ -f "$snap" ] || continue
     name="$(basename "$snap" .safetensors)"; kimg="$(python3 -c "print(float('${name#snapshot-}'))")"
+    # a snapshot written by a stop (HOURS, Ctrl-C) lies between two points: the curve skips it
+    python3 -c "k=$kimg; import sys; sys.exit(0 if abs(k/$EVERY - round(k/$EVERY)) < 1e-6 or abs(k - $KIMG) < 1e-6 else 1)" || continue
     point="$out/fid/fewgen-s$seed-$kimg.json"
     [ -f "$point" ] || "$fewgen" gan fid --checkpoint "$snap" --data "$zip" --num "$SAMPLES" --inception-weights "$inception" \
       --device cpu --json "$point" > /dev/null
