@@ -10,7 +10,7 @@
 # snapshot with `gan train --resume`), so it can span sessions:
 #
 #   FEWGEN_DATA=../shared/data FEWGEN_WEIGHTS=../shared/weights HOURS=2 bench/long_runs.sh mnist:500 runs/long-mnist
-#   FEWGEN_WEIGHTS=../shared/weights SCORE=1 bench/long_runs.sh mnist:500 runs/long-mnist   # FID of every snapshot
+#   FEWGEN_WEIGHTS=../shared/weights SCORE=1 bench/long_runs.sh mnist:500 runs/long-mnist   # FID of every snapshot, plots
 #
 # Environment: HOURS (2: stop each run after this much wall time in this invocation; 0 = no
 # limit), KIMG (1000: the length the runs are configured for), EVERY (4 kimg between snapshots),
@@ -51,6 +51,9 @@ PY
     done
   done
   mv "$csv.tmp" "$csv"; cat "$csv"
+  # FID vs kimg and vs hours, grids at equal kimg, and the table (long-runs.png, -grids.png, .md)
+  /usr/bin/python3 "$here/bench/plot_long_runs.py" "$out" --title "${TITLE:-$data, ${RES}x$RES}" \
+    || echo "no plots (they need python3-matplotlib and python3-pil)"
   exit 0
 fi
 
