@@ -30,8 +30,11 @@ if [ "${SCORE:-0}" = 1 ]; then
   csv="$out/fid.csv"; echo "generator,kimg,fid,train_seconds" > "$csv.tmp"
   for g in conv dsc; do
     run="$(ls -d "$out/$g"/0*/ | head -1)"
+    last="$(ls "$run"snapshot-*.safetensors | tail -1)"
     for snap in "$run"snapshot-*.safetensors; do
       name="$(basename "$snap" .safetensors)"; kimg="$(python3 -c "print(float('${name#snapshot-}'))")"
+      # snapshots written by a stop (HOURS, Ctrl-C) lie between the EVERY points: only the last is scored
+      [ "$snap" = "$last" ] || python3 -c "import sys; k=$kimg/$EVERY; sys.exit(0 if abs(k - round(k)) < 1e-6 else 1)" || continue
       "$fewgen" gan fid --checkpoint "$snap" --data "$zip" --num "$SAMPLES" --inception-weights "$inception" \
         --device cpu --json "$out/fid.json" > /dev/null
       secs="$(python3 - "$run/metrics.jsonl" "$kimg" <<'PY'
@@ -57,7 +60,7 @@ PY
   exit 0
 fi
 
-lscpu | grep -E "Model name|Flags" | cut -c1-300 > "$out/machine.txt"
+lscpu | grep -E "Model name|Flags" > "$out/machine.txt"   # the whole flag line: the bf16 flags come late
 limit=()
 [ "$HOURS" != 0 ] && limit=(timeout --signal=INT "$(python3 -c "print(int($HOURS * 3600))")")
 for g in conv dsc; do

@@ -26,7 +26,7 @@ fewgen="$here/fewgen"
 mkdir -p "$out"
 zip="$out/data-$RES.zip"
 [ -f "$zip" ] || "$fewgen" data prepare "$data" --res "$RES" --out "$zip"
-lscpu | grep -E "Model name|Flags" | cut -c1-300 > "$out/machine.txt"
+lscpu | grep -E "Model name|Flags" > "$out/machine.txt"   # the whole flag line: the bf16 flags come late
 
 deadline=0
 [ "${HOURS:-0}" != 0 ] && deadline=$(( $(date +%s) + $(python3 -c "print(int(${HOURS} * 3600))") ))
