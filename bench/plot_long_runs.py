@@ -72,6 +72,8 @@ def main():
     ap.add_argument("--cells", type=int, default=4, help="samples per side of each grid cell block (4: 4x4)")
     ap.add_argument("--rows", type=int, default=6, help="at most this many kimg rows in the grid picture")
     ap.add_argument("--kimg", default="", help="comma-separated kimg rows for the grid picture")
+    ap.add_argument("--floor", type=float, default=None,
+                    help="FID of held-out real images against the training set, drawn as the floor")
     args = ap.parse_args()
 
     fid = {g: {} for g in GENERATORS}
@@ -90,6 +92,9 @@ def main():
         axes[0].plot(ks, [fid[g][k] for k in ks], "o-", color=colour, label=f"{g} generator")
         axes[1].plot(hours, [fid[g][k] for k in ks], "o-", color=colour, label=f"{g} generator")
         axes[2].plot([s / 3600 for _, s in prog[g]], [k for k, _ in prog[g]], "-", color=colour, label=f"{g} generator")
+    if args.floor is not None:
+        for ax in axes[:2]:
+            ax.axhline(args.floor, color="grey", linestyle="--", label=f"real vs real ({args.floor:.3f})")
     axes[0].set(xlabel="kimg (thousands of real images shown to D)", ylabel="FID (offline Inception)", title="FID vs kimg")
     axes[1].set(xlabel="hours of training", ylabel="FID", title="FID vs training time")
     axes[2].set(xlabel="hours of training", ylabel="kimg", title="progress")
