@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Pictures and a table of the conv-vs-dsc long runs (bench/long_runs.sh, docs/quality.md).
 
-Reads OUT/fid.csv (written by `SCORE=1 bench/long_runs.sh DATA OUT`) and the two run folders
-OUT/conv/0*/ and OUT/dsc/0*/, and writes
+Reads OUT/fid.csv (written by `SCORE=1 bench/long_runs.sh DATA OUT`: FID and training seconds of
+every scored snapshot) and the two run folders OUT/conv/0*/ and OUT/dsc/0*/, and writes
   OUT/long-runs.png        FID vs kimg, FID vs hours of training, and kimg vs hours, both generators;
   OUT/long-runs-grids.png  the first --cells samples of both generators side by side at --kimg points
                            (default: every snapshot kimg both runs have, thinned to at most --rows);
@@ -47,15 +47,6 @@ def progress(run):
     return points
 
 
-def seconds_at(points, kimg):
-    """Training seconds when the run reached kimg (the last logged step at or before it)."""
-    best = None
-    for k, s in points:
-        if k <= kimg + 1e-9:
-            best = s
-    return best
-
-
 def grids(run):
     found = {}
     for png in glob.glob(os.path.join(run, "fakes_*.png")):
@@ -77,18 +68,22 @@ def main():
     args = ap.parse_args()
 
     fid = {g: {} for g in GENERATORS}
+    seconds = {g: {} for g in GENERATORS}  # long_runs.sh's training seconds at each scored kimg
     csv_path = os.path.join(args.out, "fid.csv")
     if not os.path.exists(csv_path):
         raise SystemExit(f"{csv_path}: missing (run SCORE=1 bench/long_runs.sh first)")
     for row in csv.DictReader(open(csv_path)):
         fid[row["generator"]][float(row["kimg"])] = float(row["fid"])
+        if row["train_seconds"]:
+            seconds[row["generator"]][float(row["kimg"])] = float(row["train_seconds"])
     runs = {g: run_folder(args.out, g) for g in GENERATORS}
     prog = {g: progress(runs[g]) for g in GENERATORS}
+    pictures = {g: grids(runs[g]) for g in GENERATORS}
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
     for g, colour in zip(GENERATORS, ("tab:blue", "tab:orange")):
         ks = sorted(fid[g])
-        hours = [(seconds_at(prog[g], k) or 0) / 3600 for k in ks]
+        hours = [seconds[g].get(k, 0) / 3600 for k in ks]
         axes[0].plot(ks, [fid[g][k] for k in ks], "o-", color=colour, label=f"{g} generator")
         axes[1].plot(hours, [fid[g][k] for k in ks], "o-", color=colour, label=f"{g} generator")
         axes[2].plot([s / 3600 for _, s in prog[g]], [k for k, _ in prog[g]], "-", color=colour, label=f"{g} generator")
@@ -107,7 +102,7 @@ def main():
     fig.savefig(os.path.join(args.out, "long-runs.png"), dpi=110)
     plt.close(fig)
 
-    shared = sorted(set(grids(runs["conv"])) & set(grids(runs["dsc"])))
+    shared = sorted(set(pictures["conv"]) & set(pictures["dsc"]))
     if args.kimg:
         rows = [float(k) for k in args.kimg.split(",")]
     else:
@@ -116,7 +111,7 @@ def main():
         if shared and shared[-1] not in rows:
             rows[-1] = shared[-1]
     if rows:
-        first = Image.open(grids(runs["conv"])[rows[0]])
+        first = Image.open(pictures["conv"][rows[0]])
         cell = first.width // 8  # fewgen's fakes grids are 8 x 8 samples
         block = cell * args.cells
         label_w, gap = 110, 8
@@ -132,14 +127,14 @@ def main():
                     text += f"\n{g} FID {fid[g][k]:.2f}"
             draw.text((4, y + 4), text, fill="black")
             for c, g in enumerate(GENERATORS):
-                img = Image.open(grids(runs[g])[k]).convert("RGB").crop((0, 0, block, block))
+                img = Image.open(pictures[g][k]).convert("RGB").crop((0, 0, block, block))
                 sheet.paste(img, (label_w + c * (block + gap), y))
         sheet.save(os.path.join(args.out, "long-runs-grids.png"))
 
     lines = ["| kimg | FID conv | FID dsc | dsc / conv | hours conv | hours dsc | dsc / conv time |",
              "|---|---|---|---|---|---|---|"]
     for k in sorted(set(fid["conv"]) & set(fid["dsc"])):
-        hc, hd = seconds_at(prog["conv"], k), seconds_at(prog["dsc"], k)
+        hc, hd = seconds["conv"].get(k), seconds["dsc"].get(k)
         time_ratio = f"{hd / hc:.2f}" if hc and hd else "–"
         lines.append(f"| {k:g} | {fid['conv'][k]:.2f} | {fid['dsc'][k]:.2f} | {fid['dsc'][k] / fid['conv'][k]:.2f}"
                      f" | {hc / 3600 if hc else 0:.2f} | {hd / 3600 if hd else 0:.2f} | {time_ratio} |")

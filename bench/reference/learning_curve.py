@@ -238,18 +238,17 @@ def main():
         if step == 1 and seen != {(args.d_input, args.d_input)}:
             raise SystemExit(f"D's feature network saw {seen}, expected {args.d_input}² (--d-input)")
         if step % args.log_every == 0 or step == total or stop:
-            n = counted
             rec = {"kimg": nimg / 1000, "step": step, "seconds": time.time() - start}
-            rec.update({k: v / n for k, v in sums.items()})
+            rec.update({k: v / counted for k, v in sums.items()})
             log.write(json.dumps(rec) + "\n")
             log.flush()
             print(f"kimg {nimg / 1000:.3f}/{total * args.batch / 1000:.3f}  G {rec['loss_G']:.3f}  D {rec['loss_D']:.3f}"
                   f"  D(real) {rec['D_real']:.3f}  D(fake) {rec['D_fake']:.3f}", flush=True)
             sums, counted = dict.fromkeys(sums, 0.0), 0
-        if step % eval_steps == 0 or step == total:
+        point = step % eval_steps == 0 or step == total
+        if point:
             evaluate(nimg)
-            save_state(step, order, time.time() - start)
-        elif stop:
+        if point or stop:
             save_state(step, order, time.time() - start)
         if stop:
             print(f"stopped at kimg {nimg / 1000:.3f}; run the same command again to continue", flush=True)
