@@ -79,7 +79,7 @@ class GanCommandsTest {
     void demoRunsItsConfigurationAndSaysWhereEverythingIs() throws Exception {
         Outcome o = run("demo", "--kimg", "0.016", "--out", tmp.toString(), "--fid-samples", "0");
         assertThat(o.code()).as(o.err()).isZero();
-        Path runDir = tmp.resolve("00000-fastgan-dsc-shapes-64");
+        Path runDir = tmp.resolve("00000-fastgan-conv-digits-500-64");
         assertThat(o.out()).contains("samples:    " + runDir.resolve("fakes_000000.016.png"),
                 "checkpoint: " + runDir.resolve("snapshot-000000.016.safetensors"), "real images: " + runDir.resolve("reals.png"));
         JsonObject config = JsonParser.parseString(Files.readString(runDir.resolve("config.json"))).getAsJsonObject()
@@ -87,8 +87,9 @@ class GanCommandsTest {
         TrainConfig c = TrainConfig.fromJson(config.toString());
         assertThat(c.discriminator().featureInputSize()).isEqualTo(128);
         assertThat(c.discriminator().headConv().name()).isEqualTo("DSC");
-        assertThat(c.generator().conv().name()).isEqualTo("DSC");
+        assertThat(c.generator().conv().name()).isEqualTo("CONV");
         assertThat(c.generator().resolution()).isEqualTo(64);
+        assertThat(c.run().data()).isEqualTo("builtin:digits:500");
         assertThat(c.run().totalSteps()).isEqualTo(2);
         // recorded once, as typed (the subcommand's names used to appear twice)
         assertThat(JsonParser.parseString(Files.readString(runDir.resolve("config.json"))).getAsJsonObject()

@@ -96,7 +96,7 @@ class GracefulStopChildTest {
     @Test
     void ctrlCDuringTheDemoWritesASnapshotAndExits130() throws Exception {
         Path out = tmp.resolve("runs");
-        Path run = out.resolve("00000-fastgan-dsc-shapes-64");
+        Path run = out.resolve("00000-fastgan-conv-digits-500-64");
         // no FID: the signal must arrive during training, not during the first FID evaluation
         Process child = start("demo", "--out", out.toString(), "--device", "cpu", "--fid-samples", "0");
         try {

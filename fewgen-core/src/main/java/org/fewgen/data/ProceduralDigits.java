@@ -15,10 +15,14 @@ import java.util.SplittableRandom;
  * download and no fonts (CI machines may have none).
  *
  * <p>Each digit is a fixed stroke skeleton (lines and Bézier curves in a unit box) drawn white on
- * black with an antialiased round-capped pen. Every image varies the pen width, size, slant,
- * rotation, position and each control point a little, so no two samples are identical but each
- * stays readable at 32×32. A step up from {@code builtin:shapes}: thin strokes and ten classes
- * whose differences are topological (loops, ends), which a GAN must get right to look plausible.
+ * black with an antialiased round-capped pen whose edge fades to black over {@code resolution/24}
+ * pixels. Every image varies the pen width, size, slant, rotation and each control point a little,
+ * so no two samples are identical but each stays readable at 32×32. As in MNIST, each digit is
+ * moved so that its centre of mass lies at the image centre, and its edges are soft: a GAN draws
+ * such digits after far fewer images than ones placed anywhere with hard edges (docs/training.md,
+ * the demo). A step up from {@code builtin:shapes}: thin strokes and ten
+ * classes whose differences are topological (loops, ends), which a GAN must get right to look
+ * plausible.
  *
  * <p>Image {@code i} depends only on (seed, i, resolution), so {@code builtin:digits:N} is a
  * prefix of {@code builtin:digits:M} for N &lt; M. Classes are balanced: every block of ten
@@ -29,7 +33,7 @@ public final class ProceduralDigits {
     /** Images in {@code builtin:digits}. */
     public static final int DEFAULT_COUNT = 1000;
     /** Bumped whenever the drawing changes, so cached copies of older drawings are not reused. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** The seed behind {@code builtin:digits}. */
     public static final long DEFAULT_SEED = 20240610L;
 
@@ -62,38 +66,77 @@ public final class ProceduralDigits {
         int digit = digitOf(index, seed);
         SplittableRandom rng = new SplittableRandom(ProceduralShapes.mix(seed, index));
         double r = resolution;
-        double strokeWidth = r * uniform(rng, 0.08, 0.14);
-        double height = r * uniform(rng, 0.60, 0.80);
+        double strokeWidth = r * uniform(rng, 0.06, 0.10); // the soft edge below adds about 0.05 r
+        double height = r * uniform(rng, 0.50, 0.62); // with the pen, about the 20 of 28 pixels of MNIST
         double width = height * uniform(rng, 0.55, 0.70); // digits are taller than wide
         double shear = uniform(rng, -0.25, 0.25);
         double angle = Math.toRadians(uniform(rng, -10, 10));
-        double cx = r / 2 + r * uniform(rng, -0.06, 0.06);
-        double cy = r / 2 + r * uniform(rng, -0.06, 0.06);
 
         Skeleton sk = new Skeleton(rng);
         SKELETONS[digit].accept(sk);
-        // Unit box → centred box of width × height, slanted (top to the right for shear > 0), rotated, placed.
+        // Unit box → centred box of width × height, slanted (top to the right for shear > 0), rotated.
         AffineTransform at = new AffineTransform();
-        at.translate(cx, cy);
+        at.translate(r / 2, r / 2);
         at.rotate(angle);
         at.shear(-shear, 0);
         at.scale(width, height);
         at.translate(-0.5, -0.5);
         // Transform the path rather than the Graphics so that the pen stays round and of one width.
         java.awt.Shape shape = at.createTransformedShape(sk.path);
+        // Drawn once, unclipped in the middle of a canvas twice the size, to find the centre of
+        // mass; then again, moved so that the centre of mass sits at the image centre.
+        java.awt.Shape padded = AffineTransform.getTranslateInstance(r / 2, r / 2).createTransformedShape(shape);
+        double[] mass = centreOfMass(draw(padded, 2 * resolution, strokeWidth, resolution));
+        java.awt.Shape centred = AffineTransform.getTranslateInstance(r - mass[0], r - mass[1])
+                .createTransformedShape(shape);
+        return draw(centred, resolution, strokeWidth, resolution);
+    }
 
-        BufferedImage img = new BufferedImage(resolution, resolution, BufferedImage.TYPE_INT_RGB);
+    /** Grey levels of the pen from its outer edge in, and how far (in halo widths) each layer reaches beyond the core. */
+    private static final int[] HALO_GREY = {48, 112, 176};
+    private static final double[] HALO_REACH = {1, 2.0 / 3, 1.0 / 3};
+
+    /**
+     * The stroke white on black on a {@code canvas}² image, its edge fading over {@code resolution/24}
+     * pixels on each side:
+     * wider, darker pens first, the white core last. Layers rather than a blur keep the cost of an
+     * image proportional to its pixels at every resolution.
+     */
+    private static BufferedImage draw(java.awt.Shape shape, int canvas, double strokeWidth, int resolution) {
+        double halo = resolution / 24.0;
+        BufferedImage img = new BufferedImage(canvas, canvas, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = ProceduralShapes.smoothGraphics(img);
         try {
             g.setColor(Color.BLACK);
-            g.fillRect(0, 0, resolution, resolution);
-            g.setColor(Color.WHITE);
-            g.setStroke(new BasicStroke((float) strokeWidth, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-            g.draw(shape);
+            g.fillRect(0, 0, canvas, canvas);
+            for (int i = 0; i <= HALO_GREY.length; i++) {
+                int grey = i < HALO_GREY.length ? HALO_GREY[i] : 255;
+                double reach = i < HALO_GREY.length ? HALO_REACH[i] : 0;
+                g.setColor(new Color(grey, grey, grey));
+                g.setStroke(new BasicStroke((float) (strokeWidth + 2 * reach * halo), BasicStroke.CAP_ROUND,
+                        BasicStroke.JOIN_ROUND));
+                g.draw(shape);
+            }
         } finally {
             g.dispose();
         }
         return img;
+    }
+
+    /** The brightness-weighted mean of the pixel centres, (x, y) in pixels. */
+    static double[] centreOfMass(BufferedImage img) {
+        double sum = 0;
+        double sx = 0;
+        double sy = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                double v = img.getRGB(x, y) & 0xFF;
+                sum += v;
+                sx += v * (x + 0.5);
+                sy += v * (y + 0.5);
+            }
+        }
+        return sum == 0 ? new double[] {img.getWidth() / 2.0, img.getHeight() / 2.0} : new double[] {sx / sum, sy / sum};
     }
 
     private static double uniform(SplittableRandom rng, double lo, double hi) {

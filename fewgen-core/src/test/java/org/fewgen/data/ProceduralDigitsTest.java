@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class ProceduralDigitsTest {
 
@@ -74,6 +75,25 @@ class ProceduralDigitsTest {
             assertThat(mean).as("mean brightness of image %d", i).isBetween(0.05, 0.35);
             assertThat(bright).as("white stroke pixels of image %d", i).isGreaterThan(r * r / 50);
         }
+    }
+
+    @Test
+    void digitsAreCentredByMassWithSoftEdgesAsInMnist() {
+        int r = 64;
+        int soft = 0;
+        for (int i = 0; i < 40; i++) {
+            BufferedImage img = ProceduralDigits.render(i, r, SEED);
+            double[] mass = ProceduralDigits.centreOfMass(img);
+            // The antialiased redraw moves the centre by a fraction of a pixel at most.
+            assertThat(mass[0]).as("centre of mass x of image %d", i).isCloseTo(r / 2.0, within(0.35));
+            assertThat(mass[1]).as("centre of mass y of image %d", i).isCloseTo(r / 2.0, within(0.35));
+            for (int v : pixels(img)) {
+                int grey = v & 0xFF;
+                soft += grey > 25 && grey < 230 ? 1 : 0;
+            }
+        }
+        // MNIST at 64x64 has about as many edge pixels (grey between 0.1 and 0.9) as stroke pixels.
+        assertThat(soft / (40.0 * r * r)).isGreaterThan(0.08);
     }
 
     @Test
