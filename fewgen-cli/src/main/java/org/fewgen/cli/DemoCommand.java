@@ -28,12 +28,12 @@ import java.util.concurrent.Callable;
  * under 15 minutes on 2 CPU cores, with FID at the start and the end so that a person sees in
  * numbers as well as in the grids that it learned.
  *
- * <p>Why these settings (docs/training.md, "fewgen demo"): on 2 cores 15 minutes train about
- * 7 kimg of it. The standard-convolution generator draws digit shapes after about 4 kimg where the
- * depthwise separable one needs about 12 (docs/quality.md, long runs), and the coloured
- * {@code builtin:shapes} collapse to one colour for tens of kimg with the bundled feature network
- * in the official code too; so the demo trains the conv generator on digits and leaves the dsc
- * generator, the paper's change, to {@code gan train}.
+ * <p>Why these settings (docs/training.md, "fewgen demo"): on 2 cores 15 minutes hold about
+ * 6 kimg of it and the FID at both ends. The standard-convolution generator draws digit shapes
+ * after about 4 kimg where the depthwise separable one needs about 12 (docs/quality.md, long
+ * runs), and the coloured {@code builtin:shapes} collapse to one colour for tens of kimg with the
+ * bundled feature network in the official code too; so the demo trains the conv generator on
+ * digits and leaves the dsc generator, the paper's change, to {@code gan train}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a small Projected GAN on built-in procedural digits in minutes on a CPU.",
@@ -51,7 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final int RESOLUTION = 64;
     static final int NGF = 32;
     static final int BATCH = 8;
-    static final double KIMG = 7;
+    static final double KIMG = 6;
     /** Feature-network input of D: 128² costs a third of 224², which triples the images a CPU sees in 15 minutes. */
     static final int D_INPUT = 128;
 
