@@ -40,6 +40,8 @@ def runs(out):
                 grids[float(m.group(1))] = png
         found[("fewgen", seed)] = (os.path.join(run[0], "metrics.jsonl"), grids)
     for folder in sorted(glob.glob(os.path.join(out, "official-s*"))):
+        if not os.path.isdir(folder):   # official-sN.log, the side's console output, lies beside it
+            continue
         seed = folder.rsplit("-s", 1)[1]
         grids = {}
         for png in glob.glob(os.path.join(folder, "fakes-*.png")):
