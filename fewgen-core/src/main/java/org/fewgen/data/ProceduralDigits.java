@@ -20,9 +20,8 @@ import java.util.SplittableRandom;
  * so no two samples are identical but each stays readable at 32×32. As in MNIST, each digit is
  * moved so that its centre of mass lies at the image centre, and its edges are soft: a GAN draws
  * such digits after far fewer images than ones placed anywhere with hard edges (docs/training.md,
- * the demo). A step up from {@code builtin:shapes}: thin strokes and ten
- * classes whose differences are topological (loops, ends), which a GAN must get right to look
- * plausible.
+ * the demo). A step up from {@code builtin:shapes}: thin strokes and ten classes whose differences
+ * are topological (loops, ends), which a GAN must get right to look plausible.
  *
  * <p>Image {@code i} depends only on (seed, i, resolution), so {@code builtin:digits:N} is a
  * prefix of {@code builtin:digits:M} for N &lt; M. Classes are balanced: every block of ten
@@ -92,15 +91,14 @@ public final class ProceduralDigits {
         return draw(centred, resolution, strokeWidth, resolution);
     }
 
-    /** Grey levels of the pen from its outer edge in, and how far (in halo widths) each layer reaches beyond the core. */
-    private static final int[] HALO_GREY = {48, 112, 176};
-    private static final double[] HALO_REACH = {1, 2.0 / 3, 1.0 / 3};
+    /** The pens drawn one over the other, from the outer edge in: grey level and how far (in halo widths) each reaches beyond the core; the last is the white core. */
+    private static final int[] PEN_GREY = {48, 112, 176, 255};
+    private static final double[] PEN_REACH = {1, 2.0 / 3, 1.0 / 3, 0};
 
     /**
      * The stroke white on black on a {@code canvas}² image, its edge fading over {@code resolution/24}
-     * pixels on each side:
-     * wider, darker pens first, the white core last. Layers rather than a blur keep the cost of an
-     * image proportional to its pixels at every resolution.
+     * pixels on each side: wider, darker pens first, the white core last. Layers rather than a blur
+     * keep the cost of an image proportional to its pixels at every resolution.
      */
     private static BufferedImage draw(java.awt.Shape shape, int canvas, double strokeWidth, int resolution) {
         double halo = resolution / 24.0;
@@ -109,11 +107,9 @@ public final class ProceduralDigits {
         try {
             g.setColor(Color.BLACK);
             g.fillRect(0, 0, canvas, canvas);
-            for (int i = 0; i <= HALO_GREY.length; i++) {
-                int grey = i < HALO_GREY.length ? HALO_GREY[i] : 255;
-                double reach = i < HALO_GREY.length ? HALO_REACH[i] : 0;
-                g.setColor(new Color(grey, grey, grey));
-                g.setStroke(new BasicStroke((float) (strokeWidth + 2 * reach * halo), BasicStroke.CAP_ROUND,
+            for (int i = 0; i < PEN_GREY.length; i++) {
+                g.setColor(new Color(PEN_GREY[i], PEN_GREY[i], PEN_GREY[i]));
+                g.setStroke(new BasicStroke((float) (strokeWidth + 2 * PEN_REACH[i] * halo), BasicStroke.CAP_ROUND,
                         BasicStroke.JOIN_ROUND));
                 g.draw(shape);
             }
