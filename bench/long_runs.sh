@@ -14,7 +14,9 @@
 #
 # Environment: HOURS (2: stop each run after this much wall time in this invocation; 0 = no
 # limit), KIMG (1000: the length the runs are configured for), EVERY (4 kimg between snapshots),
-# NGF (32), BATCH (8), RES (64), DINPUT (128), DCONV (dsc), SEED (0), SAMPLES (1000 fakes per FID).
+# NGF (32), BATCH (8), RES (64), DINPUT (128), DCONV (dsc), SEED (0), SAMPLES (1000 fakes per FID);
+# with SCORE=1, snapshots already in fid.csv keep their row unless RESCORE=1, and DIGITS=1 also counts
+# the digits of 256 samples of every scored snapshot (bench/digit_classes.py, MNIST-like data only).
 set -euo pipefail
 data="${1:?usage: long_runs.sh DATA OUT}"; out="${2:?usage: long_runs.sh DATA OUT}"
 here="$(cd "$(dirname "$0")/.." && pwd)"; fewgen="$here/fewgen"
@@ -27,7 +29,10 @@ zip="$out/data-$RES.zip"
 
 if [ "${SCORE:-0}" = 1 ]; then
   inception="${FEWGEN_WEIGHTS:?set FEWGEN_WEIGHTS for the Inception weights}/inception_v3.nsfwjs.safetensors"
+  # rows of an earlier SCORE run are kept (FID of 1000 samples takes about 80 s per snapshot on 2
+  # cores); RESCORE=1 scores every snapshot again
   csv="$out/fid.csv"; echo "generator,kimg,fid,train_seconds" > "$csv.tmp"
+  [ "${RESCORE:-0}" = 1 ] || [ ! -f "$csv" ] || cp "$csv" "$out/fid.old.csv"
   for g in conv dsc; do
     run="$(ls -d "$out/$g"/0*/ | head -1)"
     last="$(ls "$run"snapshot-*.safetensors | tail -1)"
@@ -35,6 +40,9 @@ if [ "${SCORE:-0}" = 1 ]; then
       name="$(basename "$snap" .safetensors)"; kimg="$(python3 -c "print(float('${name#snapshot-}'))")"
       # snapshots written by a stop (HOURS, Ctrl-C) lie between the EVERY points: only the last is scored
       [ "$snap" = "$last" ] || python3 -c "import sys; k=$kimg/$EVERY; sys.exit(0 if abs(k - round(k)) < 1e-6 else 1)" || continue
+      if [ -f "$out/fid.old.csv" ] && grep -q "^$g,$kimg," "$out/fid.old.csv"; then
+        grep "^$g,$kimg," "$out/fid.old.csv" | head -1 >> "$csv.tmp"; continue
+      fi
       "$fewgen" gan fid --checkpoint "$snap" --data "$zip" --num "$SAMPLES" --inception-weights "$inception" \
         --device cpu --json "$out/fid.json" > /dev/null
       secs="$(python3 - "$run/metrics.jsonl" "$kimg" <<'PY'
@@ -53,7 +61,24 @@ PY
       echo "$g,$kimg,$(python3 -c "import json;print(json.load(open('$out/fid.json'))['fid'])"),$secs" >> "$csv.tmp"
     done
   done
-  mv "$csv.tmp" "$csv"; cat "$csv"
+  mv "$csv.tmp" "$csv"; rm -f "$out/fid.old.csv"; cat "$csv"
+  if [ "${DIGITS:-0}" = 1 ]; then
+    # which digits each scored snapshot draws: 256 EMA samples through bench/digit_classes.py's
+    # MNIST classifier (needs FEWGEN_DATA with MNIST the first time, PyTorch, Pillow)
+    folders=()
+    while IFS=, read -r g kimg _; do
+      [ "$g" = generator ] && continue
+      run="$(ls -d "$out/$g"/0*/ | head -1)"
+      snap="$(python3 -c "import glob, sys
+for f in sorted(glob.glob(sys.argv[1] + 'snapshot-*.safetensors')):
+    if abs(float(f.rsplit('snapshot-', 1)[1][:-len('.safetensors')]) - $kimg) < 1e-6:
+        print(f); break" "$run")"
+      dir="$out/samples/$g-$kimg"
+      [ -d "$dir" ] || "$fewgen" gan generate --checkpoint "$snap" --seeds 0-255 --out "$dir" --device cpu > /dev/null
+      folders+=("$dir")
+    done < "$csv"
+    /usr/bin/python3 "$here/bench/digit_classes.py" --json "$out/digits.json" "${folders[@]}"
+  fi
   # FID vs kimg and vs hours, grids at equal kimg, and the table (long-runs.png, -grids.png, .md)
   /usr/bin/python3 "$here/bench/plot_long_runs.py" "$out" --title "${TITLE:-$data, ${RES}x$RES}" \
     || echo "no plots (they need python3-matplotlib and python3-pil)"

@@ -6,7 +6,9 @@ every scored snapshot) and the two run folders OUT/conv/0*/ and OUT/dsc/0*/, and
   OUT/long-runs.png        FID vs kimg, FID vs hours of training, and kimg vs hours, both generators;
   OUT/long-runs-grids.png  the first --cells samples of both generators side by side at --kimg points
                            (default: every snapshot kimg both runs have, thinned to at most --rows);
-  OUT/long-runs.md         the table: FID of both at each kimg, their ratio, and the hours each took.
+  OUT/long-runs.md         the table: FID of both at each kimg, their ratio, and the hours each took
+                           (with OUT/digits.json from DIGITS=1, also how many samples read as a digit
+                           and how many different digits they are).
 
     /usr/bin/python3 bench/plot_long_runs.py runs/long-mnist --title "mnist:500, 64x64"
 
@@ -76,6 +78,14 @@ def main():
         fid[row["generator"]][float(row["kimg"])] = float(row["fid"])
         if row["train_seconds"]:
             seconds[row["generator"]][float(row["kimg"])] = float(row["train_seconds"])
+    # DIGITS=1 bench/long_runs.sh: bench/digit_classes.py's counts for the samples/<g>-<kimg> folders
+    digits = {g: {} for g in GENERATORS}
+    digits_path = os.path.join(args.out, "digits.json")
+    if os.path.exists(digits_path):
+        for row in json.load(open(digits_path)):
+            m = re.match(r"(conv|dsc)-(\d+(?:\.\d+)?)$", os.path.basename(row["source"].rstrip("/")))
+            if m:
+                digits[m.group(1)][float(m.group(2))] = row
     runs = {g: run_folder(args.out, g) for g in GENERATORS}
     prog = {g: progress(runs[g]) for g in GENERATORS}
     pictures = {g: grids(runs[g]) for g in GENERATORS}
@@ -131,13 +141,26 @@ def main():
                 sheet.paste(img, (label_w + c * (block + gap), y))
         sheet.save(os.path.join(args.out, "long-runs-grids.png"))
 
-    lines = ["| kimg | FID conv | FID dsc | dsc / conv | hours conv | hours dsc | dsc / conv time |",
-             "|---|---|---|---|---|---|---|"]
+    with_digits = any(digits[g] for g in GENERATORS)
+    lines = ["| kimg | FID conv | FID dsc | dsc / conv | hours conv | hours dsc | dsc / conv time |"
+             + (" read as a digit, conv / dsc | digits drawn, conv / dsc |" if with_digits else ""),
+             "|---|---|---|---|---|---|---|" + ("---|---|" if with_digits else "")]
+
+    def digit_cells(k):
+        rows = [digits[g].get(k) for g in GENERATORS]
+        share = " / ".join(f"{r['confident']:.0%}" if r else "–" for r in rows)
+        count = " / ".join(str(r.get("confident_classes_1pct", "–")) if r else "–" for r in rows)
+        return f" {share} | {count} |"
+
     for k in sorted(set(fid["conv"]) & set(fid["dsc"])):
         hc, hd = seconds["conv"].get(k), seconds["dsc"].get(k)
         time_ratio = f"{hd / hc:.2f}" if hc and hd else "–"
         lines.append(f"| {k:g} | {fid['conv'][k]:.2f} | {fid['dsc'][k]:.2f} | {fid['dsc'][k] / fid['conv'][k]:.2f}"
-                     f" | {hc / 3600 if hc else 0:.2f} | {hd / 3600 if hd else 0:.2f} | {time_ratio} |")
+                     f" | {hc / 3600 if hc else 0:.2f} | {hd / 3600 if hd else 0:.2f} | {time_ratio} |"
+                     + (digit_cells(k) if with_digits else ""))
+    if with_digits:
+        lines.append("\nread as a digit: share of 256 samples an MNIST classifier gives probability >= 0.9; digits"
+                     " drawn: digits at least 1% of the samples are read as that way (bench/digit_classes.py)")
     for g in GENERATORS:
         if prog[g]:
             k, s = prog[g][-1]
