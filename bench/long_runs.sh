@@ -30,9 +30,10 @@ zip="$out/data-$RES.zip"
 if [ "${SCORE:-0}" = 1 ]; then
   inception="${FEWGEN_WEIGHTS:?set FEWGEN_WEIGHTS for the Inception weights}/inception_v3.nsfwjs.safetensors"
   # rows of an earlier SCORE run are kept (FID of 1000 samples takes about 80 s per snapshot on 2
-  # cores); RESCORE=1 scores every snapshot again
+  # cores); RESCORE=1 scores every snapshot again. fid.csv itself is replaced only at the end.
   csv="$out/fid.csv"; echo "generator,kimg,fid,train_seconds" > "$csv.tmp"
-  [ "${RESCORE:-0}" = 1 ] || [ ! -f "$csv" ] || cp "$csv" "$out/fid.old.csv"
+  keep=0; [ "${RESCORE:-0}" = 1 ] || [ ! -f "$csv" ] || keep=1
+  scored=()   # "generator kimg snapshot" of every row, for DIGITS
   for g in conv dsc; do
     run="$(ls -d "$out/$g"/0*/ | head -1)"
     last="$(ls "$run"snapshot-*.safetensors | tail -1)"
@@ -40,9 +41,9 @@ if [ "${SCORE:-0}" = 1 ]; then
       name="$(basename "$snap" .safetensors)"; kimg="$(python3 -c "print(float('${name#snapshot-}'))")"
       # snapshots written by a stop (HOURS, Ctrl-C) lie between the EVERY points: only the last is scored
       [ "$snap" = "$last" ] || python3 -c "import sys; k=$kimg/$EVERY; sys.exit(0 if abs(k - round(k)) < 1e-6 else 1)" || continue
-      if [ -f "$out/fid.old.csv" ] && grep -q "^$g,$kimg," "$out/fid.old.csv"; then
-        grep "^$g,$kimg," "$out/fid.old.csv" | head -1 >> "$csv.tmp"; continue
-      fi
+      scored+=("$g $kimg $snap")
+      row=""; [ "$keep" = 0 ] || row="$(awk -F, -v g="$g" -v k="$kimg" '$1 == g && $2 == k { print; exit }' "$csv")"
+      if [ -n "$row" ]; then echo "$row" >> "$csv.tmp"; continue; fi
       "$fewgen" gan fid --checkpoint "$snap" --data "$zip" --num "$SAMPLES" --inception-weights "$inception" \
         --device cpu --json "$out/fid.json" > /dev/null
       secs="$(python3 - "$run/metrics.jsonl" "$kimg" <<'PY'
@@ -61,22 +62,17 @@ PY
       echo "$g,$kimg,$(python3 -c "import json;print(json.load(open('$out/fid.json'))['fid'])"),$secs" >> "$csv.tmp"
     done
   done
-  mv "$csv.tmp" "$csv"; rm -f "$out/fid.old.csv"; cat "$csv"
+  mv "$csv.tmp" "$csv"; cat "$csv"
   if [ "${DIGITS:-0}" = 1 ]; then
     # which digits each scored snapshot draws: 256 EMA samples through bench/digit_classes.py's
     # MNIST classifier (needs FEWGEN_DATA with MNIST the first time, PyTorch, Pillow)
     folders=()
-    while IFS=, read -r g kimg _; do
-      [ "$g" = generator ] && continue
-      run="$(ls -d "$out/$g"/0*/ | head -1)"
-      snap="$(python3 -c "import glob, sys
-for f in sorted(glob.glob(sys.argv[1] + 'snapshot-*.safetensors')):
-    if abs(float(f.rsplit('snapshot-', 1)[1][:-len('.safetensors')]) - $kimg) < 1e-6:
-        print(f); break" "$run")"
+    for entry in "${scored[@]}"; do
+      read -r g kimg snap <<< "$entry"
       dir="$out/samples/$g-$kimg"
       [ -d "$dir" ] || "$fewgen" gan generate --checkpoint "$snap" --seeds 0-255 --out "$dir" --device cpu > /dev/null
       folders+=("$dir")
-    done < "$csv"
+    done
     /usr/bin/python3 "$here/bench/digit_classes.py" --json "$out/digits.json" "${folders[@]}"
   fi
   # FID vs kimg and vs hours, grids at equal kimg, and the table (long-runs.png, -grids.png, .md)

@@ -149,7 +149,7 @@ def main():
     def digit_cells(k):
         rows = [digits[g].get(k) for g in GENERATORS]
         share = " / ".join(f"{r['confident']:.0%}" if r else "–" for r in rows)
-        count = " / ".join(str(r.get("confident_classes_1pct", "–")) if r else "–" for r in rows)
+        count = " / ".join(str(r["confident_classes_1pct"]) if r else "–" for r in rows)
         return f" {share} | {count} |"
 
     for k in sorted(set(fid["conv"]) & set(fid["dsc"])):
