@@ -2,12 +2,17 @@
 """Summarises the per-run JSON files that compare.sh writes into OUT_DIR.
 
   python3 bench/reference/compare_summary.py OUT_DIR 64x8,64x16,256x4 ROUNDS
+  python3 bench/reference/compare_summary.py --infer OUT_DIR ROUNDS     (compare_infer.sh's files)
 
 Writes OUT_DIR/reference.json (a list, each entry tagged with its round) and OUT_DIR/fewgen.json
 (fewgen's JSON document with every round's configurations, tagged likewise), then prints one row
 per configuration and fewgen precision: fewgen's and the reference's (always fp32) median step time
 over the rounds, every round's fewgen/reference time ratio, the median of those ratios, and the
 same for peak memory.
+
+With --infer it reads compare_infer.sh's fewgen-infer-rN.json and reference-infer-rN.json, writes
+OUT_DIR/infer-summary.json and prints, per network, size and precision, both sides' median images/s
+over the rounds, every round's fewgen/reference images/s ratio and their median.
 """
 import json
 import os
@@ -73,7 +78,43 @@ def summary_rows(reference, fewgen, sizes, rounds):
     return rows
 
 
+def infer_rows(out, rounds):
+    per_round = []
+    for rnd in range(1, rounds + 1):
+        sides = []
+        for side in ("fewgen", "reference"):
+            with open(f"{out}/{side}-infer-r{rnd}.json") as f:
+                sides.append({(r["network"], r["resolution"], r["batch"], r["precision"]): r["images_per_second"]
+                              for r in json.load(f)["results"]})
+        per_round.append(sides)
+    rows = []
+    for key in per_round[0][0]:
+        if any(key not in mine or key not in ref for mine, ref in per_round):
+            sys.exit(f"compare_summary: {key} is missing from a round")
+        mine = [m[key] for m, _ in per_round]
+        ref = [r[key] for _, r in per_round]
+        rows.append(dict(network=key[0], res=key[1], batch=key[2], precision=key[3],
+                         fewgen_img_s=statistics.median(mine), reference_img_s=statistics.median(ref),
+                         ratios=[a / b for a, b in zip(mine, ref)]))
+    return rows
+
+
+def main_infer(out, rounds):
+    rows = infer_rows(out, rounds)
+    write(f"{out}/infer-summary.json", rows)
+    print(f"fewgen/reference images/s over {rounds} round(s); img/s are medians over the rounds")
+    print()
+    print("| network | res | batch | precision | fewgen img/s | reference img/s | ratio per round | median ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['network']} | {r['res']} | {r['batch']} | {r['precision']} | {r['fewgen_img_s']:.1f} | "
+              f"{r['reference_img_s']:.1f} | " + " ".join(f"{x:.2f}" for x in r["ratios"])
+              + f" | {statistics.median(r['ratios']):.2f} |")
+
+
 def main():
+    if sys.argv[1] == "--infer":
+        return main_infer(sys.argv[2], int(sys.argv[3]))
     out, sizes, rounds = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3])
     reference, fewgen = load(out, sizes, rounds)
     write(f"{out}/reference.json", reference)
