@@ -15,9 +15,10 @@ OUT_DIR/infer-summary.json and prints, per network, size and precision, both sid
 over the rounds, every round's fewgen/reference images/s ratio and their median.
 """
 import json
-import os
 import statistics
 import sys
+
+from jsonfile import write_json
 
 
 def load(out, sizes, rounds):
@@ -40,12 +41,6 @@ def load(out, sizes, rounds):
                 else:
                     fewgen["configurations"] += doc["configurations"]
     return reference, fewgen
-
-
-def write(path, value):
-    with open(path + ".tmp", "w") as f:
-        json.dump(value, f, indent=1)
-    os.replace(path + ".tmp", path)
 
 
 def summary_rows(reference, fewgen, sizes, rounds):
@@ -101,7 +96,7 @@ def infer_rows(out, rounds):
 
 def main_infer(out, rounds):
     rows = infer_rows(out, rounds)
-    write(f"{out}/infer-summary.json", rows)
+    write_json(f"{out}/infer-summary.json", rows, indent=1)
     print(f"fewgen/reference images/s over {rounds} round(s); img/s are medians over the rounds")
     print()
     print("| network | res | batch | precision | fewgen img/s | reference img/s | ratio per round | median ratio |")
@@ -117,10 +112,10 @@ def main():
         return main_infer(sys.argv[2], int(sys.argv[3]))
     out, sizes, rounds = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3])
     reference, fewgen = load(out, sizes, rounds)
-    write(f"{out}/reference.json", reference)
-    write(f"{out}/fewgen.json", fewgen)
+    write_json(f"{out}/reference.json", reference, indent=1)
+    write_json(f"{out}/fewgen.json", fewgen, indent=1)
     rows = summary_rows(reference, fewgen, sizes, rounds)
-    write(f"{out}/summary.json", rows)
+    write_json(f"{out}/summary.json", rows, indent=1)
     print(f"fewgen/reference over {rounds} round(s); ms and MiB are medians over the rounds")
     print()
     print("| res | batch | G | fewgen precision | fewgen ms | reference ms | time ratio per round | median time ratio "

@@ -15,7 +15,6 @@ way PyTorch users get bf16 on a CPU.
 """
 import argparse
 import contextlib
-import json
 import os
 import platform
 import statistics
@@ -23,6 +22,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jsonfile import write_json  # noqa: E402
 
 
 def timed(fn, reps, warmup):
@@ -111,8 +111,7 @@ def main():
         print(f"| {r['network']} | {r['resolution']} | {r['batch']} | {r['precision']} | {r['median_ms']:.1f} |"
               f" {r['images_per_second']:.1f} |")
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(dict(torch=torch.__version__, threads=args.threads, cpu_flags=flags, results=rows), f, indent=1)
+        write_json(args.json, dict(torch=torch.__version__, threads=args.threads, cpu_flags=flags, results=rows), indent=1)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ import sys
 import time
 import types
 
+from jsonfile import write_json
+
 
 def fastgan_generator(networks_fastgan, blocks, res, kind, ngf):
     """The official FastGAN-lite generator: with kind "dsc" its up-blocks' 3×3 convolutions are the
@@ -236,9 +238,7 @@ def main():
         print(f"| {r['res']} | {r['batch']} | {label} | "
               + " | ".join(f"{r['phase_mean_ms'][n]:.0f}" for n in names) + " |")
     if args.json:
-        with open(args.json + ".tmp", "w") as f:
-            json.dump(results, f, indent=1)
-        os.replace(args.json + ".tmp", args.json)
+        write_json(args.json, results, indent=1)
 
 
 if __name__ == "__main__":
