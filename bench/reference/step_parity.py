@@ -37,6 +37,7 @@ import types
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jsonfile import write_json  # noqa: E402
 from projected_gan_step import fastgan_generator  # noqa: E402  (the official G, built as for the timing runs)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -171,6 +172,15 @@ def load(module, tensors, what):
     module.load_state_dict({k: torch.from_numpy(v) for k, v in tensors.items()}, strict=False)
 
 
+def exported_state(case_dir):
+    """fewgen's exported state before the step: its snapshot, plus D's frozen feature network and
+    projector, which snapshots leave out (fewgen rebuilds them from the weights file and the seed)
+    and StepParity therefore writes beside it."""
+    state, meta = read_safetensors(os.path.join(case_dir, "before.safetensors"))
+    state.update(read_safetensors(os.path.join(case_dir, "frozen.safetensors"))[0])
+    return state, meta
+
+
 def snapshot_config(meta):
     """The settings this script needs from a snapshot's config, by the flat names fewgen wrote before
     its config became nested records (generator, discriminator, optimizer, run); both forms are read."""
@@ -192,7 +202,7 @@ def official_step(repo, case_dir, double=False, threads=2):
     import torch
     import torch.nn.functional as F
     torch.set_num_threads(threads)
-    state, meta = read_safetensors(os.path.join(case_dir, "before.safetensors"))
+    state, meta = exported_state(case_dir)
     inputs, imeta = read_safetensors(os.path.join(case_dir, "inputs.safetensors"))
     config = snapshot_config(meta)
     res, ngf = config["resolution"], config["ngf"]
@@ -355,7 +365,7 @@ def input_gradient(repo, case_dir, double=False, clamp=False):
     """D's gradient of its mean logit with respect to the real batch, in eval mode (the frozen
     feature network's ReLU6 as nn.ReLU6, or as torch.clamp with clamp=True)."""
     import torch
-    state, meta = read_safetensors(os.path.join(case_dir, "before.safetensors"))
+    state, meta = exported_state(case_dir)
     inputs, _ = read_safetensors(os.path.join(case_dir, "inputs.safetensors"))
     config = snapshot_config(meta)
     feature_net = mobilenetv2()
@@ -394,10 +404,7 @@ def write_fixture(path, case, ref64, ref32s):
                             % __import__("torch").__version__,
                "quantities": {name: {"sketch": sketch(v), "official_float32_error": max(rel(r[name], v) for r in ref32s)}
                               for name, v in ref64.items()}}
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(fixture, f, separators=(",", ":"))
-    os.replace(tmp, path)
+    write_json(path, fixture, separators=(",", ":"))
 
 
 def main():

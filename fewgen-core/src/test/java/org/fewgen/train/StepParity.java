@@ -164,7 +164,7 @@ final class StepParity {
         t.generator().stateDict().forEach((k, v) -> out.put("G." + k, v.toFloatArray()));
         t.generatorEma().stateDict().forEach((k, v) -> out.put("G_ema." + k, v.toFloatArray()));
         t.discriminator().stateDict().forEach((k, v) -> {
-            if (!k.startsWith("feature_network.")) {
+            if (!Snapshot.isFrozen(k)) {
                 out.put("D." + k, v.toFloatArray());
             }
         });
@@ -200,6 +200,15 @@ final class StepParity {
             if (export != null) {
                 Files.createDirectories(export);
                 t.saveSnapshot(export.resolve("before.safetensors"));
+                // a snapshot leaves out D's frozen feature network and projector (a resume rebuilds
+                // them from the weights file and the seed); the official D needs them as tensors
+                Map<String, NDArray> frozen = new LinkedHashMap<>();
+                t.discriminator().stateDict().forEach((k, v) -> {
+                    if (Snapshot.isFrozen(k)) {
+                        frozen.put("D." + k, v);
+                    }
+                });
+                SafeTensors.write(export.resolve("frozen.safetensors"), frozen, Map.of());
                 try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
                     Map<String, NDArray> in = new LinkedHashMap<>();
                     in.put("z_G", m.create(zG, new Shape(b, zDim)));
