@@ -47,6 +47,15 @@ SKETCH_DIM = 16
 NOISE_FACTOR = 3.0
 LOSS_TOL = 1e-4
 TENSOR_TOL = 1e-3
+# The float64 comparison (fewgen's step in float64 against the official float64 step). Rounding
+# in float64 is 2^29 times smaller than in float32; the same conditioning that turns float32's
+# 6e-8 into 2% on some D-head gradients (3e5x) turns float64's 1.1e-16 into ~4e-11, so 1e-9
+# separates rounding from any difference in what is computed. Losses leave fewgen as float32.
+EXACT_TENSOR_TOL = 1e-9
+EXACT_LOSS_TOL = 1e-6
+# below this norm a float64 quantity is zero in exact arithmetic (the bias of a conv feeding a
+# training-mode batch norm, whose gradient cancels; its Adam step): both sides hold rounding noise
+EXACT_ZERO = 1e-10
 
 
 # ---------------------------------------------------------------- files
@@ -59,9 +68,10 @@ def read_safetensors(path):
     meta = header.pop("__metadata__", {})
     out = {}
     for name, h in header.items():
-        assert h["dtype"] == "F32", (path, name, h["dtype"])
+        dtype = {"F32": "<f4", "F64": "<f8"}.get(h["dtype"])
+        assert dtype, (path, name, h["dtype"])
         a, b = h["data_offsets"]
-        out[name] = np.frombuffer(data[a:b], dtype="<f4").reshape(h["shape"]).copy()
+        out[name] = np.frombuffer(data[a:b], dtype=dtype).reshape(h["shape"]).copy()
     return out, meta
 
 
@@ -313,8 +323,8 @@ def quantities(scalars, grads, before, after):
     return q
 
 
-def fewgen_quantities(case_dir, before):
-    mine, meta = read_safetensors(os.path.join(case_dir, "after.safetensors"))
+def fewgen_quantities(case_dir, before, file="after.safetensors"):
+    mine, meta = read_safetensors(os.path.join(case_dir, file))
     q = {"loss." + k: np.array([float(meta[k])]) for k in ("loss_G", "loss_D", "D_real", "D_fake")}
     q.update({"grad." + k[5:]: v.astype(np.float64) for k, v in mine.items() if k.startswith("grad.")})
     q.update({"update." + k[6:]: v.astype(np.float64).ravel() - before[k[6:]].astype(np.float64).ravel()
@@ -328,7 +338,8 @@ def tolerance(name):
 
 def allowed(name, official_error):
     """fewgen's distance from the float64 step may be the issue's tolerance plus three times the
-    official float32 step's own distance from it (the larger of its 1- and 2-thread runs): where
+    official float32 step's own distance from it (the largest of its runs: 1 and 2 threads, and each
+    installed BLAS build): where
     rounding alone moves the reference by 2% (batch norm over nearly uniform gradients, flat image
     areas whose gradient terms cancel), a second float32 implementation cannot do better, and the
     reference's two thread counts already differ by up to 14x on single quantities."""
@@ -348,7 +359,7 @@ def compare(case, ref64, ref32, mine):
     fails = [r for r in rows if not r[1] <= r[3]]
     print(f"{case}: {len(rows)} quantities; {len(fails)} outside the bound"
           + (f"; fewgen has quantities the reference lacks: {extra[:5]}" if extra else ""))
-    print(f"   {'kind':7s} {'n':>4s} {'fewgen vs f64 (median, max)':>28s} {'official f32 vs f64 (worse of 1/2 threads)':>45s}")
+    print(f"   {'kind':7s} {'n':>4s} {'fewgen vs f64 (median, max)':>28s} {'official f32 vs f64 (worst of its runs)':>45s}")
     for kind in ("loss", "grad", "update"):
         r = [x for x in rows if x[0].startswith(kind + ".")]
         print(f"   {kind:7s} {len(r):4d} {np.median([x[1] for x in r]):13.2e} {max(x[1] for x in r):13.2e}"
@@ -359,6 +370,45 @@ def compare(case, ref64, ref32, mine):
     for name, e_few, e_off, bound in sorted(rows, key=lambda r: -(r[1] / r[3]))[:5]:
         print(f"   {e_few:10.3e} (official {e_off:9.3e}, bound {bound:9.3e})  {name}")
     return not fails and not extra
+
+
+def exact_bound(name, ref, before):
+    """What fewgen's float64 step may differ from the official float64 step by: EXACT_*_TOL
+    relative, and for a change of a parameter or buffer also 1e-12 of that tensor's own norm (a
+    change is the difference of two values of the tensor's size, so it carries their rounding; a
+    converged power-iteration vector moves by 3e-8 and its change is known to ~1e-14 absolute)."""
+    if name.startswith("loss."):
+        return EXACT_LOSS_TOL * np.linalg.norm(ref)
+    bound = EXACT_TENSOR_TOL * np.linalg.norm(ref)
+    if name.startswith("update."):
+        bound += 1e-12 * np.linalg.norm(before[name[len("update."):]])
+    return bound
+
+
+def compare_exact(case, ref64, mine64, before):
+    """fewgen's step in float64 against the official step in float64, quantity by quantity."""
+    rows, fails = [], []
+    for name, exact in ref64.items():
+        if name not in mine64:
+            fails.append((name, "missing"))
+            continue
+        distance = float(np.linalg.norm(np.asarray(mine64[name]).ravel() - np.asarray(exact).ravel()))
+        if np.linalg.norm(exact) < EXACT_ZERO:
+            ok = np.linalg.norm(mine64[name]) < EXACT_ZERO
+            rows.append((name, None))
+        else:
+            ok = distance <= exact_bound(name, exact, before)
+            rows.append((name, distance / np.linalg.norm(exact)))
+        if not ok:
+            fails.append((name, f"{distance:.3e} from the official value (norm {np.linalg.norm(exact):.3e})"))
+    zeros = sum(1 for r in rows if r[1] is None)
+    print(f"{case} in float64: {len(rows)} quantities ({zeros} zero in exact arithmetic); {len(fails)} outside the bound")
+    for kind in ("loss", "grad", "update"):
+        r = [x[1] for x in rows if x[0].startswith(kind + ".") and x[1] is not None]
+        print(f"   {kind:7s} {len(r):4d}  relative distance median {np.median(r):9.2e}, max {max(r):9.2e}")
+    for name, why in fails[:10]:
+        print(f"   outside: {name}: {why}")
+    return not fails
 
 
 def input_gradient(repo, case_dir, double=False, clamp=False):
@@ -407,6 +457,33 @@ def write_fixture(path, case, ref64, ref32s):
     write_json(path, fixture, separators=(",", ":"))
 
 
+# BLAS builds the official float32 step is also run with, each in a process of its own (the
+# library is chosen when torch loads): Debian installs netlib's reference BLAS (libblas3) as
+# python3-torch's default and OpenBLAS as the faster alternative. Their sums round differently, and
+# on this step the official float32 distance from the exact step differs between them by up to 2x
+# (docs/quality.md), so the yardstick for fewgen's float32 rounding is the larger of all of them.
+BLAS_DIRS = {"netlib": "/usr/lib/x86_64-linux-gnu/blas", "openblas": "/usr/lib/x86_64-linux-gnu/openblas-pthread"}
+
+
+def official_float32_runs(repo, case_dir):
+    """The official float32 step, as quantities: with this process's BLAS at 2 threads and 1, and
+    with every other installed BLAS build (BLAS_DIRS) at 1 thread in a subprocess."""
+    runs = {f"{t} threads": quantities(*official_step(repo, case_dir, threads=t)) for t in (2, 1)}
+    import tempfile
+    default = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    for blas, folder in BLAS_DIRS.items():
+        if not os.path.exists(os.path.join(folder, "libblas.so.3")) or default.startswith(folder + os.sep):
+            continue   # not installed, or the one this process already uses
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "q.npz")
+            env = dict(os.environ, LD_LIBRARY_PATH=folder + os.pathsep + os.environ.get("LD_LIBRARY_PATH", ""))
+            subprocess.run([sys.executable, os.path.abspath(__file__), "--repo", repo, "--work", os.path.dirname(case_dir), "--float32-run", case_dir,
+                            "--float32-out", out], env=env, check=True)
+            with np.load(out) as z:
+                runs[f"{blas}, 1 thread"] = {k: z[k] for k in z.files}
+    return runs
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repo", required=True, help="checkout of autonomousvision/projected-gan")
@@ -414,25 +491,42 @@ def main():
     ap.add_argument("--cases", default=",".join(CASES), help="comma-separated (default: all eight)")
     ap.add_argument("--fixtures", help="write the JSON fixtures of StepParityTest here")
     ap.add_argument("--no-export", action="store_true", help="reuse the states already in --work")
+    ap.add_argument("--float32-run", help=argparse.SUPPRESS)   # internal: one official float32 step (a BLAS subprocess)
+    ap.add_argument("--float32-out", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.float32_run:
+        np.savez(args.float32_out, **quantities(*official_step(args.repo, args.float32_run, threads=1)))
+        blas = sorted({l.split()[-1] for l in open("/proc/self/maps") if "libblas" in l or "openblas" in l})
+        print(f"   official float32 step, 1 thread, BLAS {', '.join(os.path.basename(b) for b in blas)}")
+        return
     cases = args.cases.split(",")
     if not args.no_export:
         cp = os.pathsep.join([os.path.join(ROOT, "fewgen-cli", "target", "fewgen.jar"), os.path.join(ROOT, "fewgen-core", "target", "test-classes")])
         subprocess.run(["java", "-cp", cp, "org.fewgen.train.StepParity", args.work] + cases, check=True)
-    ok = True
+    ok = float32_ok = True
     for case in cases:
         case_dir = os.path.join(args.work, case)
         s64, g64, b64, a64 = official_step(args.repo, case_dir, double=True)
         ref64 = quantities(s64, g64, b64, a64)
-        # two float32 runs of the official step whose sums are split differently (2 threads, 1):
-        # the reference's own rounding spread, the yardstick for fewgen's
-        ref32 = [quantities(*official_step(args.repo, case_dir, threads=t)) for t in (2, 1)]
-        ok &= compare(case, ref64, ref32, fewgen_quantities(case_dir, b64))
+        # float32 runs of the official step whose sums are split differently (2 threads, 1, other
+        # BLAS builds): the reference's own rounding spread, the yardstick for fewgen's
+        runs32 = official_float32_runs(args.repo, case_dir)
+        ref32 = list(runs32.values())
+        print(f"{case}: official float32 runs, median gradient distance from float64: " + ", ".join(
+            f"{label} {np.median([rel(r[n], ref64[n]) for n in ref64 if n.startswith('grad.')]):.2e}"
+            for label, r in runs32.items()))
+        ok &= compare_exact(case, ref64, fewgen_quantities(case_dir, b64, "after-float64.safetensors"), b64)
+        float32_ok &= compare(case, ref64, ref32, fewgen_quantities(case_dir, b64))
         report_input_gradient(args.repo, case_dir)
         if args.fixtures:
             os.makedirs(args.fixtures, exist_ok=True)
             write_fixture(os.path.join(args.fixtures, case + ".json"), case, ref64, ref32)
-    print("parity: " + ("every loss, gradient and update within its bound" if ok else "FAILED"))
+    # the verdict is the float64 comparison: it tests what is computed. The float32 one tests
+    # rounding against a yardstick that moves with the reference's BLAS library and thread count
+    # (docs/quality.md), so it is reported, and StepParityTest keeps it on the committed fixtures
+    print("float32 rounding: " + ("every quantity within 3x the official float32 distance" if float32_ok
+                                  else "some quantities beyond 3x the official float32 distance on this machine (see above)"))
+    print("parity: " + ("fewgen's float64 step equals the official float64 step" if ok else "FAILED"))
     sys.exit(0 if ok else 1)
 
 

@@ -83,7 +83,7 @@ final class InvertedResidualBlocks {
             Tensors.noGrad(() -> {
                 try (NDScope scope = new NDScope()) {
                     Map<String, NDArray> p = bn.stateDict();
-                    NDArray scale = p.get("weight").div(p.get("running_var").add((float) eps).sqrt());
+                    NDArray scale = p.get("weight").div(p.get("running_var").add(eps).sqrt());
                     foldedWeight = conv.getWeight().mul(scale.reshape(-1, 1, 1, 1));
                     foldedBias = p.get("bias").sub(p.get("running_mean").mul(scale));
                     foldedWeight.setRequiresGradient(false);

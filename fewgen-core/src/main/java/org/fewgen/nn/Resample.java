@@ -2,6 +2,7 @@ package org.fewgen.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -104,10 +105,10 @@ public final class Resample {
         int in = Math.toIntExact(s.get(axis));
         long[] lo = new long[out];
         long[] hi = new long[out];
-        float[] frac = new float[out];
-        float scale = scale(in, out, alignCorners);
+        double[] frac = new double[out];
+        boolean exact = x.getDataType() == DataType.FLOAT64;
         for (int i = 0; i < out; i++) {
-            float src = sourceIndex(i, scale, alignCorners);
+            double src = sourceIndex(i, in, out, alignCorners, exact);
             lo[i] = Math.min((int) src, in - 1);
             hi[i] = Math.min(lo[i] + 1, in - 1);
             frac[i] = src - lo[i];
@@ -121,7 +122,7 @@ public final class Resample {
         NDManager m = x.getManager();
         NDArray loIdx = Tensors.fromHost(m, lo, alongShape, x.getDevice()).broadcast(target);
         NDArray hiIdx = Tensors.fromHost(m, hi, alongShape, x.getDevice()).broadcast(target);
-        NDArray f = Tensors.fromHost(m, frac, alongShape, x.getDevice()).toType(x.getDataType(), false);
+        NDArray f = weights(m, frac, alongShape, x);
         NDArray low = x.gather(loIdx, axis);
         // in place on fresh gather results: neither is needed again by autograd
         return x.gather(hiIdx, axis).subi(low).muli(f).addi(low);
@@ -135,20 +136,46 @@ public final class Resample {
         return alignCorners ? i * scale : Math.max((i + 0.5f) * scale - 0.5f, 0f);
     }
 
+    /**
+     * The source position of output {@code i}. libtorch computes it in the tensor's own precision:
+     * float arithmetic for float32 (which these weights then match bit for bit) and double for
+     * float64, where float's 3e-7 would be the largest difference from the reference's step
+     * (bench/reference/step_parity.py compares a float64 step).
+     */
+    private static double sourceIndex(int i, int in, int out, boolean alignCorners, boolean exact) {
+        if (!exact) {
+            return sourceIndex(i, scale(in, out, alignCorners), alignCorners);
+        }
+        double scale = alignCorners ? (out > 1 ? (double) (in - 1) / (out - 1) : 0) : (double) in / out;
+        return alignCorners ? i * scale : Math.max((i + 0.5) * scale - 0.5, 0);
+    }
+
+    /** Weights computed in double as a tensor of {@code like}'s type; for float32 rounded as float arithmetic rounds them. */
+    private static NDArray weights(NDManager m, double[] w, Shape shape, NDArray like) {
+        if (like.getDataType() == DataType.FLOAT64) {
+            return m.create(w, shape).toDevice(like.getDevice(), false);
+        }
+        float[] f = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            f[i] = (float) w[i];
+        }
+        return Tensors.fromHost(m, f, shape, like.getDevice()).toType(like.getDataType(), false);
+    }
+
     /** The {@code (out, in)} matrix of 1-D linear interpolation weights. */
     private static NDArray interpolationMatrix(NDArray like, int in, int out, boolean alignCorners) {
-        float[] a = new float[out * in];
-        float scale = scale(in, out, alignCorners);
+        boolean exact = like.getDataType() == DataType.FLOAT64;
+        double[] a = new double[out * in];
         for (int i = 0; i < out; i++) {
-            float src = sourceIndex(i, scale, alignCorners);
+            double src = sourceIndex(i, in, out, alignCorners, exact);
             int i0 = Math.min((int) src, in - 1);
             int i1 = Math.min(i0 + 1, in - 1);
-            float frac = src - i0;
-            a[i * in + i0] += 1 - frac;
-            a[i * in + i1] += frac;
+            double frac = src - i0;
+            // float arithmetic for float32, as before: (1 - frac) rounded to float, then the sum
+            a[i * in + i0] = exact ? a[i * in + i0] + (1 - frac) : (float) a[i * in + i0] + (float) (1 - frac);
+            a[i * in + i1] = exact ? a[i * in + i1] + frac : (float) a[i * in + i1] + (float) frac;
         }
-        return Tensors.fromHost(like.getManager(), a, new Shape(out, in), like.getDevice())
-                .toType(like.getDataType(), false);
+        return weights(like.getManager(), a, new Shape(out, in), like);
     }
 
     /** Adaptive average pooling to {@code (size, size)}. */

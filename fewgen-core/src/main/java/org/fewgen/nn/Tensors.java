@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -116,6 +117,21 @@ public final class Tensors {
      */
     public static void release(NDArray intermediate, NDArray keep) {
         releaseAll(new NDArray[] {intermediate}, keep);
+    }
+
+    /** The value of a one-element tensor of any floating type, as a float. */
+    public static float floatValue(NDArray scalar) {
+        if (scalar.getDataType() == DataType.FLOAT32) {
+            return scalar.getFloat();
+        }
+        try (NDArray f = scalar.toType(DataType.FLOAT32, false)) {
+            return f.getFloat();
+        }
+    }
+
+    /** {@code x} in {@code type}: {@code x} itself when it has that type already, else a converted copy. */
+    public static NDArray as(NDArray x, DataType type) {
+        return x.getDataType() == type ? x : x.toType(type, false);
     }
 
     /** The PyTorch-engine array behind {@code x}, for calls into {@link JniUtils}. */

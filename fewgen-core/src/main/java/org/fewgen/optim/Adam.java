@@ -32,11 +32,13 @@ public final class Adam {
     private final Map<String, NDArray> params;
     private final Map<String, NDArray> mean = new LinkedHashMap<>();
     private final Map<String, NDArray> variance = new LinkedHashMap<>();
-    private float lr;
-    private final float beta1;
-    private final float beta2;
-    private final float eps;
-    private final float weightDecay;
+    // double, as torch.optim.Adam's Python floats: the scalars take the parameters' type in each
+    // operation, so a float64 step (StepParity's) is float64 throughout and a float32 step the same
+    private double lr;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
     private long step;
 
     /**
@@ -47,12 +49,12 @@ public final class Adam {
      * @param eps denominator guard
      * @param weightDecay L2 penalty added to the gradient (0 for none)
      */
-    public Adam(Module module, float lr, float beta1, float beta2, float eps, float weightDecay) {
+    public Adam(Module module, double lr, double beta1, double beta2, double eps, double weightDecay) {
         this(module.namedParameters(), module.getManager(), lr, beta1, beta2, eps, weightDecay);
     }
 
-    public Adam(Map<String, NDArray> params, NDManager manager, float lr, float beta1, float beta2, float eps,
-                float weightDecay) {
+    public Adam(Map<String, NDArray> params, NDManager manager, double lr, double beta1, double beta2, double eps,
+                double weightDecay) {
         this.params = new LinkedHashMap<>(params);
         this.lr = lr;
         this.beta1 = beta1;
@@ -61,7 +63,7 @@ public final class Adam {
         this.weightDecay = weightDecay;
         for (Map.Entry<String, NDArray> e : this.params.entrySet()) {
             NDArray p = e.getValue();
-            if (beta1 != 0f) {
+            if (beta1 != 0) {
                 NDArray m = manager.zeros(p.getShape(), p.getDataType(), p.getDevice());
                 m.setName("m." + e.getKey());
                 mean.put(e.getKey(), m);
@@ -75,8 +77,8 @@ public final class Adam {
     /** Applies one update to every parameter that has a gradient, then zeroes the gradients. */
     public void step() {
         step++;
-        float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
-        float rootCorrection2 = (float) Math.sqrt(1 - Math.pow(beta2, step));
+        double stepSize = lr / (1 - Math.pow(beta1, step));
+        double rootCorrection2 = Math.sqrt(1 - Math.pow(beta2, step));
         Tensors.noGrad(() -> {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 NDArray p = e.getValue();
@@ -93,8 +95,8 @@ public final class Adam {
     }
 
     /** One parameter's update; {@code g} (a handle on the gradient's storage) is used as scratch. */
-    private void update(NDArray p, NDArray g, NDArray m, NDArray v, float stepSize, float rootCorrection2) {
-        if (weightDecay != 0f) {
+    private void update(NDArray p, NDArray g, NDArray m, NDArray v, double stepSize, double rootCorrection2) {
+        if (weightDecay != 0) {
             try (NDArray decay = p.mul(weightDecay)) {
                 g.addi(decay);
             }
@@ -128,13 +130,13 @@ public final class Adam {
         return step;
     }
 
-    public float getLearningRate() {
+    public double getLearningRate() {
         return lr;
     }
 
     /** Changes the learning rate of the following steps (a schedule, or a warm-up that must not move the weights). */
-    public void setLearningRate(float lr) {
-        if (!(lr >= 0) || Float.isInfinite(lr)) {
+    public void setLearningRate(double lr) {
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("learning rate must be finite and >= 0, not " + lr);
         }
         this.lr = lr;

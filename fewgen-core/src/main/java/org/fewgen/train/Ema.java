@@ -51,7 +51,8 @@ public final class Ema {
 
     /** One EMA update with decay {@code beta}. */
     public void update(double beta) {
-        float keep = (float) beta;
+        // beta as a double scalar takes the parameters' type: float32 as before, float64 exact
+        double keep = beta;
         Tensors.noGrad(() -> {
             for (NDArray[] p : paramPairs) {
                 // avg = param + keep·(avg − param), in place: no temporary of the parameter's size

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -108,12 +109,9 @@ public final class GanTrainer implements AutoCloseable {
         if (discriminatorTrainable.isEmpty()) {
             throw new IllegalStateException("the discriminator has no trainable parameters");
         }
-        float lr = (float) config.optimizer().lr();
-        float b1 = (float) config.optimizer().beta1();
-        float b2 = (float) config.optimizer().beta2();
-        float eps = (float) config.optimizer().eps();
-        this.optG = new Adam(generator.module(), lr, b1, b2, eps, 0f);
-        this.optD = new Adam(discriminatorTrainable, manager, lr, b1, b2, eps, 0f);
+        OptimizerConfig o = config.optimizer();
+        this.optG = new Adam(generator.module(), o.lr(), o.beta1(), o.beta2(), o.eps(), 0);
+        this.optD = new Adam(discriminatorTrainable, manager, o.lr(), o.beta1(), o.beta2(), o.eps(), 0);
         this.ema = new Ema(generator.module(), generatorEma.module());
         ema.copy();
         this.gridLatents = manager.create(latents(config.run().seed(), GRID_IMAGES, config.generator().zDim()),
@@ -197,7 +195,7 @@ public final class GanTrainer implements AutoCloseable {
         try (Autocast.Scope cast = Autocast.enter(precision);
              NDScope scope = new NDScope(); NDManager sm = manager.newSubManager()) {
             scope.suppressNotUsedWarning();
-            NDArray reals = sm.create(realHost, new Shape(b, 3, r, r));
+            NDArray reals = Tensors.as(sm.create(realHost, new Shape(b, 3, r, r)), parameterType());
             float lossGValue = generatorStep(sm, zG, s);
             if (!Float.isFinite(lossGValue)) {
                 result = new StepResult(s, true, false, lossGValue, Float.NaN, Float.NaN, Float.NaN);
@@ -219,13 +217,21 @@ public final class GanTrainer implements AutoCloseable {
         return result;
     }
 
+    /**
+     * The type of G's parameters: float32, or float64 where {@code StepParity} casts the whole
+     * state to compare fewgen's arithmetic with the float64 reference; given inputs take it.
+     */
+    private DataType parameterType() {
+        return generator.module().namedParameters().values().iterator().next().getDataType();
+    }
+
     private NDArray latents(NDManager sm, float[] z) {
         int b = config.run().batch();
         if (z.length != b * config.generator().zDim()) {
             throw new IllegalArgumentException("latents have " + z.length + " values, expected (" + b + ", "
                     + config.generator().zDim() + ")");
         }
-        return sm.create(z, new Shape(b, config.generator().zDim()));
+        return Tensors.as(sm.create(z, new Shape(b, config.generator().zDim())), parameterType());
     }
 
     /**
@@ -258,7 +264,7 @@ public final class GanTrainer implements AutoCloseable {
                 gc.backward(lossG);
                 lap(Phase.G_BACKWARD);
             }
-            lossGValue = lossG.getFloat();
+            lossGValue = Tensors.floatValue(lossG);
         } finally {
             setDiscriminatorTrainable(true);
         }
@@ -297,7 +303,7 @@ public final class GanTrainer implements AutoCloseable {
             gc.backward(lossD);
             lap(Phase.D_BACKWARD);
         }
-        float lossDValue = lossD.getFloat();
+        float lossDValue = Tensors.floatValue(lossD);
         if (!Float.isFinite(lossDValue)) {
             optD.zeroGradients();
             return new DStep(lossDValue, true, Float.NaN, Float.NaN);
@@ -310,8 +316,8 @@ public final class GanTrainer implements AutoCloseable {
         float dReal = Float.NaN;
         float dFake = Float.NaN;
         if (readBack) {
-            dReal = realLogits.mean().getFloat();
-            dFake = fakeLogits.mean().getFloat();
+            dReal = Tensors.floatValue(realLogits.mean());
+            dFake = Tensors.floatValue(fakeLogits.mean());
         }
         return new DStep(lossDValue, false, dReal, dFake);
     }
@@ -473,10 +479,17 @@ public final class GanTrainer implements AutoCloseable {
         return discriminator.module();
     }
 
+    /** Test hook: both optimizers' moment tensors (StepParity converts them to float64 with the rest). */
+    java.util.List<NDArray> optimizerStates() {
+        java.util.List<NDArray> out = new java.util.ArrayList<>(optG.state().values());
+        out.addAll(optD.state().values());
+        return out;
+    }
+
     /** Test hook: the learning rate of both optimizers from the next step on. */
     void setLearningRate(double lr) {
-        optG.setLearningRate((float) lr);
-        optD.setLearningRate((float) lr);
+        optG.setLearningRate(lr);
+        optD.setLearningRate(lr);
     }
 
     Net generatorNet() {

@@ -3,6 +3,7 @@ package org.fewgen.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.fewgen.gan.ConvKind;
 import org.fewgen.io.SafeTensors;
@@ -131,18 +132,23 @@ final class StepParity {
         return s;
     }
 
-    static double[] toDouble(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
+    /** A host copy of a float32 or float64 tensor, as doubles (float32 values convert exactly). */
+    static double[] host(NDArray x) {
+        if (x.getDataType() == DataType.FLOAT64) {
+            return x.toDoubleArray();
+        }
+        float[] f = x.toFloatArray();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
         }
         return d;
     }
 
-    static double[] difference(float[] after, float[] before) {
+    static double[] difference(double[] after, double[] before) {
         double[] d = new double[after.length];
         for (int i = 0; i < after.length; i++) {
-            d[i] = (double) after[i] - before[i];
+            d[i] = after[i] - before[i];
         }
         return d;
     }
@@ -153,22 +159,73 @@ final class StepParity {
         float lossD;
         float dReal;
         float dFake;
-        final Map<String, float[]> gradients = new LinkedHashMap<>();
-        final Map<String, float[]> before = new LinkedHashMap<>();
-        final Map<String, float[]> after = new LinkedHashMap<>();
+        final Map<String, double[]> gradients = new LinkedHashMap<>();
+        final Map<String, double[]> before = new LinkedHashMap<>();
+        final Map<String, double[]> after = new LinkedHashMap<>();
     }
 
     /** Everything of the state a step changes: G, G_ema and D (without its frozen feature network). */
-    private static Map<String, float[]> state(GanTrainer t) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        t.generator().stateDict().forEach((k, v) -> out.put("G." + k, v.toFloatArray()));
-        t.generatorEma().stateDict().forEach((k, v) -> out.put("G_ema." + k, v.toFloatArray()));
+    private static Map<String, double[]> state(GanTrainer t) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        t.generator().stateDict().forEach((k, v) -> out.put("G." + k, host(v)));
+        t.generatorEma().stateDict().forEach((k, v) -> out.put("G_ema." + k, host(v)));
         t.discriminator().stateDict().forEach((k, v) -> {
             if (!Snapshot.isFrozen(k)) {
-                out.put("D." + k, v.toFloatArray());
+                out.put("D." + k, host(v));
             }
         });
         return out;
+    }
+
+    /**
+     * Converts, in place, every tensor the step reads or writes to float64: G, G_ema, all of D and
+     * both Adams' moments. The same objects stay referenced by layers, EMA and optimizers, so the
+     * step then runs in float64 as the official step does in its exact run, and the two can be
+     * compared to float64 rounding instead of float32's.
+     */
+    static void toFloat64(GanTrainer t) {
+        List<NDArray> all = new ArrayList<>();
+        all.addAll(t.generator().stateDict().values());
+        all.addAll(t.generatorEma().stateDict().values());
+        all.addAll(t.discriminator().stateDict().values());
+        all.addAll(t.optimizerStates());
+        for (NDArray x : all) {
+            boolean grad = x.hasGradient();
+            String name = x.getName();
+            x.intern(x.toType(DataType.FLOAT64, true));
+            forgetDataType(x);
+            x.setName(name);
+            if (grad) {
+                x.setRequiresGradient(true);
+            }
+        }
+        refold(t.discriminator());
+    }
+
+    /** The frozen feature network keeps batch norm folded into float32 copies of its weights: fold again. */
+    private static void refold(org.fewgen.nn.Module m) {
+        if (m instanceof org.fewgen.backbone.InvertedResidualNetwork net && net.isBatchNormFolded()) {
+            net.foldBatchNorm(true);
+        }
+        m.children().values().forEach(StepParity::refold);
+    }
+
+    /**
+     * DJL 0.35.1's PtNDArray caches its data type on first use and {@code intern} (which swaps the
+     * native tensor under the Java object) does not clear it; a stale FLOAT32 would make every later
+     * {@code getDataType}, {@code toDoubleArray} and file write wrong. Test code only.
+     */
+    private static void forgetDataType(NDArray x) {
+        try {
+            java.lang.reflect.Field f = x.getClass().getDeclaredField("dataType");
+            f.setAccessible(true);
+            f.set(x, null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reset the cached data type of " + x.getClass(), e);
+        }
+        if (x.getDataType() != DataType.FLOAT64) {
+            throw new IllegalStateException(x.getName() + " is " + x.getDataType() + " after the cast");
+        }
     }
 
     /**
@@ -178,6 +235,15 @@ final class StepParity {
      *     and {@code after.safetensors}, or null
      */
     static Result run(Case c, Path tmp, Path export) throws IOException {
+        return run(c, tmp, export, false);
+    }
+
+    /**
+     * As {@link #run(Case, Path, Path)}; with {@code float64} the compared step (not the warm-up)
+     * runs in float64 on the float32 state, and its results go to {@code after-float64.safetensors}
+     * (the state it starts from is the same float32 one, exported as before).
+     */
+    static Result run(Case c, Path tmp, Path export, boolean float64) throws IOException {
         TrainConfig config = config(c, tmp);
         int b = config.run().batch();
         int r = config.generator().resolution();
@@ -223,9 +289,12 @@ final class StepParity {
                 }
             }
             res.before.putAll(state(t));
+            if (float64) {
+                toFloat64(t);
+            }
             t.setGradientObserver((who, params) -> params.forEach((k, p) -> {
                 if (p.hasGradient()) {
-                    res.gradients.put(who + "." + k, p.getGradient().toFloatArray());
+                    res.gradients.put(who + "." + k, host(p.getGradient()));
                 }
             }));
             GanTrainer.StepResult s = t.trainStep(x, zG, zD, true);
@@ -240,7 +309,7 @@ final class StepParity {
                 Map<String, NDArray> out = new LinkedHashMap<>();
                 res.gradients.forEach((k, v) -> out.put("grad." + k, m.create(v)));
                 res.after.forEach((k, v) -> out.put("after." + k, m.create(v)));
-                SafeTensors.write(export.resolve("after.safetensors"), out, Map.of(
+                SafeTensors.write(export.resolve(float64 ? "after-float64.safetensors" : "after.safetensors"), out, Map.of(
                         "loss_G", Float.toString(res.lossG), "loss_D", Float.toString(res.lossD),
                         "D_real", Float.toString(res.dReal), "D_fake", Float.toString(res.dFake)));
             }
@@ -253,23 +322,32 @@ final class StepParity {
      * eval mode (no batch statistics, no power iteration), to locate a difference the step shows.
      */
     static void exportForward(Case c, Path export) throws IOException {
+        exportForward(c, export, false);
+    }
+
+    /** As {@link #exportForward(Case, Path)}, in float64 to {@code forward-float64.safetensors} with {@code float64}. */
+    static void exportForward(Case c, Path export, boolean float64) throws IOException {
         TrainConfig config = config(c, Files.createTempDirectory("parity"));
         int b = config.run().batch();
         int r = config.generator().resolution();
         try (GanTrainer t = new GanTrainer(config, new FastGanNetworks(), Device.cpu());
              NDManager m = t.manager().newSubManager()) {
             t.loadSnapshot(export.resolve("before.safetensors"));
+            if (float64) {
+                toFloat64(t);
+            }
             t.generator().train(false);
             t.discriminator().train(false);
-            Map<String, float[]> host = new LinkedHashMap<>();
+            Map<String, double[]> hostCopies = new LinkedHashMap<>();
             Map<String, Shape> shapes = new LinkedHashMap<>();
             java.util.function.BiConsumer<String, NDArray> keep = (k, v) -> {
-                host.put(k, v.toFloatArray());
+                hostCopies.put(k, host(v));
                 shapes.put(k, v.getShape());
             };
             int zDim = config.generator().zDim();
-            NDArray z = m.create(latents(2 * WARMUP, b, zDim), new Shape(b, zDim));
-            NDArray reals = m.create(reals(WARMUP, b, r), new Shape(b, 3, r, r));
+            DataType type = float64 ? DataType.FLOAT64 : DataType.FLOAT32;
+            NDArray z = m.create(latents(2 * WARMUP, b, zDim), new Shape(b, zDim)).toType(type, false);
+            NDArray reals = m.create(reals(WARMUP, b, r), new Shape(b, 3, r, r)).toType(type, false);
             org.fewgen.nn.Tensors.noGrad(() -> {
                 NDArray img = ((org.fewgen.gan.FastGanGenerator) t.generator()).forward(z,
                         (k, v) -> keep.accept("G." + k, v));
@@ -286,8 +364,8 @@ final class StepParity {
             }
             keep.accept("D.real.input_grad", reals.getGradient());
             Map<String, NDArray> out = new LinkedHashMap<>();
-            host.forEach((k, v) -> out.put(k, m.create(v, shapes.get(k))));
-            SafeTensors.write(export.resolve("forward.safetensors"), out, Map.of());
+            hostCopies.forEach((k, v) -> out.put(k, m.create(v, shapes.get(k))));
+            SafeTensors.write(export.resolve(float64 ? "forward-float64.safetensors" : "forward.safetensors"), out, Map.of());
         }
     }
 
@@ -301,7 +379,9 @@ final class StepParity {
         for (Case c : cases.isEmpty() ? ALL : cases) {
             Path tmp = Files.createTempDirectory("parity");
             run(c, tmp, dir.resolve(c.name()));
+            run(c, Files.createTempDirectory("parity"), dir.resolve(c.name()), true);
             exportForward(c, dir.resolve(c.name()));
+            exportForward(c, dir.resolve(c.name()), true);
             System.out.println("exported " + dir.resolve(c.name()));
         }
     }

@@ -57,9 +57,26 @@ class StepParityTest {
         q.put("loss.loss_D", new double[] {r.lossD});
         q.put("loss.D_real", new double[] {r.dReal});
         q.put("loss.D_fake", new double[] {r.dFake});
-        r.gradients.forEach((k, v) -> q.put("grad." + k, StepParity.toDouble(v)));
+        r.gradients.forEach((k, v) -> q.put("grad." + k, v));
         r.after.forEach((k, v) -> q.put("update." + k, StepParity.difference(v, r.before.get(k))));
         return q;
+    }
+
+    /**
+     * The cases whose float64 step runs in the suite (each takes several times its float32 step):
+     * the four at 64², which hold every kind of layer, and dsc/dsc at 256², whose resize to 224 is
+     * the other code path (a downscale by gathering); {@code -Dfewgen.parity.float64=a,b} or
+     * {@code =all} chooses others.
+     */
+    static List<String> float64Cases() {
+        String only = System.getProperty("fewgen.parity.float64");
+        if ("all".equals(only)) {
+            return StepParity.ALL.stream().map(StepParity.Case::name).toList();
+        }
+        return only == null || only.isBlank()
+                ? StepParity.ALL.stream().filter(c -> c.resolution() == 64 || c.name().equals("g-dsc_d-dsc_256"))
+                        .map(StepParity.Case::name).toList()
+                : List.of(only.split(","));
     }
 
     /** ‖a − b‖ / ‖b‖ estimated from sketches (index 0 the norm, then the projections). */
@@ -101,5 +118,61 @@ class StepParityTest {
             }
         }
         assertThat(failures).as("quantities of %s outside their bound", name).isEmpty();
+    }
+
+    /** Relative distance allowed in float64 (bench/reference/step_parity.py EXACT_TENSOR_TOL, with the reason there). */
+    static final double EXACT_TENSOR_TOL = 1e-9;
+    /** fewgen reports losses as float32 (6e-8 relative). */
+    static final double EXACT_LOSS_TOL = 1e-6;
+    /** Below this norm a float64 reference quantity is zero in exact arithmetic and both sides hold rounding noise. */
+    static final double EXACT_ZERO = 1e-10;
+
+    /**
+     * The same step in float64 on both sides (the same float32 starting state, every tensor of
+     * the step converted to float64): it must equal the official float64 step to float64
+     * rounding. This separates what is computed from how it rounds: any difference in a formula,
+     * a constant, a padding or an order of operations that is not a mere regrouping shows here at
+     * 1e-9 or far above, while float32's 2% rounding noise on some gradients cannot hide it.
+     */
+    @ParameterizedTest
+    @MethodSource("float64Cases")
+    void float64StepEqualsTheOfficialFloat64Step(String name) throws IOException {
+        JsonObject expected = fixture(name).getAsJsonObject("quantities");
+        StepParity.Result r = StepParity.run(StepParity.Case.parse(name), tmp, null, true);
+        Map<String, double[]> mine = quantities(r);
+        assertThat(mine.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        List<String> failures = new ArrayList<>();
+        int exactZeros = 0;
+        for (String q : expected.keySet()) {
+            double[] ref = new double[StepParity.SKETCH_DIM + 1];
+            for (int j = 0; j < ref.length; j++) {
+                ref[j] = expected.getAsJsonObject(q).getAsJsonArray("sketch").get(j).getAsDouble();
+            }
+            double[] sketch = StepParity.sketch(mine.get(q));
+            if (ref[0] < EXACT_ZERO) {
+                exactZeros++;
+                if (!(sketch[0] < EXACT_ZERO)) {
+                    failures.add(String.format("%s: norm %.3e where the reference's is %.3e (zero in exact arithmetic)",
+                            q, sketch[0], ref[0]));
+                }
+                continue;
+            }
+            double distance = relativeError(sketch, ref) * ref[0];
+            double bound = (q.startsWith("loss.") ? EXACT_LOSS_TOL : EXACT_TENSOR_TOL) * ref[0];
+            if (q.startsWith("update.")) {
+                // a change is the difference of two values of the tensor's size and carries their rounding
+                double sum = 0;
+                for (double v : r.before.get(q.substring("update.".length()))) {
+                    sum += v * v;
+                }
+                bound += 1e-12 * Math.sqrt(sum);
+            }
+            if (!(distance <= bound)) {
+                failures.add(String.format("%s: %.3e from the official float64 value (relative %.3e)", q, distance,
+                        distance / ref[0]));
+            }
+        }
+        assertThat(exactZeros).as("quantities that are zero in exact arithmetic").isLessThan(expected.size() / 5);
+        assertThat(failures).as("quantities of %s that differ from the official float64 step", name).isEmpty();
     }
 }
