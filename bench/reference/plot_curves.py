@@ -26,10 +26,14 @@ from PIL import Image, ImageDraw
 
 
 def runs(out):
-    """(side, seed) -> (metrics.jsonl, {kimg: grid png}) for every side folder under out."""
+    """(side, seed) -> (metrics.jsonl, {kimg: grid png}) for every SIDE-sSEED folder under out:
+    a fewgen run folder inside (fewgen-s0, or bf16-s0 when two fewgen settings are compared), or
+    the official loop's fakes-<kimg>.png (official-s0)."""
     found = {}
-    for folder in sorted(glob.glob(os.path.join(out, "fewgen-s*"))):
-        seed = folder.rsplit("-s", 1)[1]
+    for folder in sorted(glob.glob(os.path.join(out, "*-s*"))):
+        if not os.path.isdir(folder) or os.path.basename(folder).startswith("official-s"):
+            continue
+        side, seed = os.path.basename(folder).rsplit("-s", 1)
         run = sorted(glob.glob(os.path.join(folder, "0*")))
         if not run:
             continue
@@ -38,7 +42,7 @@ def runs(out):
             m = re.match(r"fakes_(\d+(?:\.\d+)?)\.png$", os.path.basename(png))
             if m:
                 grids[float(m.group(1))] = png
-        found[("fewgen", seed)] = (os.path.join(run[0], "metrics.jsonl"), grids)
+        found[(side, seed)] = (os.path.join(run[0], "metrics.jsonl"), grids)
     for folder in sorted(glob.glob(os.path.join(out, "official-s*"))):
         if not os.path.isdir(folder):   # official-sN.log, the side's console output, lies beside it
             continue
@@ -69,21 +73,21 @@ def logits(metrics, window):
             [sums[k][1] / sums[k][2] for k in keys])
 
 
-def agreement(rows):
-    """Markdown table: at each kimg both sides reached with at least two seeds, each side's FIDs and
-    mean, the difference of the means, and the seed-to-seed spread (the larger of the two sides'
-    max - min over seeds). The curves agree at a point when |difference| <= spread."""
+def agreement(rows, a="fewgen", b="official"):
+    """Markdown table: at each kimg both sides (a, b) reached with at least two seeds, each side's
+    FIDs and mean, the difference of the means, and the seed-to-seed spread (the larger of the two
+    sides' max - min over seeds). The curves agree at a point when |difference| <= spread."""
     fid = defaultdict(dict)
     for r in rows:
         fid[(r["side"], float(r["kimg"]))][r["seed"]] = float(r["fid"])
     kimgs = sorted({k for (_, k) in list(fid)
-                    if len(fid.get(("fewgen", k), {})) >= 2 and len(fid.get(("official", k), {})) >= 2})
+                    if len(fid.get((a, k), {})) >= 2 and len(fid.get((b, k), {})) >= 2})
     if not kimgs:
         return ""
-    lines = ["| kimg | fewgen FID by seed | official FID by seed | fewgen mean | official mean | difference | seed spread | within spread |",
+    lines = [f"| kimg | {a} FID by seed | {b} FID by seed | {a} mean | {b} mean | difference | seed spread | within spread |",
              "|---|---|---|---|---|---|---|---|"]
     for k in kimgs:
-        f, o = fid[("fewgen", k)], fid[("official", k)]
+        f, o = fid[(a, k)], fid[(b, k)]
         fm, om = sum(f.values()) / len(f), sum(o.values()) / len(o)
         spread = max(max(f.values()) - min(f.values()), max(o.values()) - min(o.values()))
         fmt = lambda d: " / ".join(f"{d[s]:.2f}" for s in sorted(d))
@@ -98,20 +102,23 @@ def main():
     ap.add_argument("--title", default="", help="data and resolution, for the figure titles")
     ap.add_argument("--window", type=float, default=0.5, help="kimg per averaged logit point")
     ap.add_argument("--cells", type=int, default=16, help="samples per side in grids.png (a square number)")
+    ap.add_argument("--sides", default="fewgen,official",
+                    help="the two sides compared, as named by the folders and curves.csv (e.g. fp32,bf16)")
     args = ap.parse_args()
     found = runs(args.out)
-    colours = {"fewgen": "tab:blue", "official": "tab:orange"}
+    sides = args.sides.split(",")
+    colours = dict(zip(sides, ("tab:blue", "tab:orange")))
     marks = {"0": "o", "1": "s", "2": "^", "3": "D"}
 
     fig, (ax_fid, ax_d) = plt.subplots(1, 2, figsize=(12, 4.5))
     csv_path = os.path.join(args.out, "curves.csv")
     if os.path.exists(csv_path):
         rows = list(csv.DictReader(open(csv_path)))
-        for side in ("fewgen", "official"):
+        for side in sides:
             for seed in sorted({r["seed"] for r in rows}):
                 pts = sorted((float(r["kimg"]), float(r["fid"])) for r in rows if r["side"] == side and r["seed"] == seed)
                 if pts:
-                    ax_fid.plot(*zip(*pts), "-" if side == "fewgen" else "--", marker=marks.get(seed, "o"),
+                    ax_fid.plot(*zip(*pts), "-" if side == sides[0] else "--", marker=marks.get(seed, "o"),
                                 color=colours[side], label=f"{side} seed {seed}")
     ax_fid.set_xlabel("kimg (thousands of real images shown to D)")
     ax_fid.set_ylabel("FID (offline nsfwjs Inception v3; lower is better)")
@@ -120,8 +127,8 @@ def main():
     for (side, seed), (metrics, _) in sorted(found.items()):
         x, real, fake = logits(metrics, args.window)
         ls = "-" if seed == "0" else ":"
-        ax_d.plot(x, real, ls, color=colours[side], label=f"{side} s{seed} D(real)")
-        ax_d.plot(x, fake, ls, color=colours[side], alpha=0.5, label=f"{side} s{seed} D(fake)")
+        ax_d.plot(x, real, ls, color=colours.get(side, "tab:green"), label=f"{side} s{seed} D(real)")
+        ax_d.plot(x, fake, ls, color=colours.get(side, "tab:green"), alpha=0.5, label=f"{side} s{seed} D(fake)")
     ax_d.axhline(1, color="grey", lw=0.5); ax_d.axhline(-1, color="grey", lw=0.5)
     ax_d.set_xlabel("kimg"); ax_d.set_ylabel(f"mean D logit (per {args.window} kimg)")
     ax_d.set_title("D on reals (upper) and fakes (lower); hinge margins at ±1")
@@ -131,7 +138,7 @@ def main():
     print("wrote", os.path.join(args.out, "curves.png"))
 
     if os.path.exists(csv_path):
-        table = agreement(list(csv.DictReader(open(csv_path))))
+        table = agreement(list(csv.DictReader(open(csv_path))), *sides)
         if table:
             open(os.path.join(args.out, "agreement.md"), "w").write(table)
             print(table)
