@@ -32,6 +32,7 @@ import os
 import struct
 import subprocess
 import sys
+import tempfile
 import types
 
 import numpy as np
@@ -469,7 +470,6 @@ def official_float32_runs(repo, case_dir):
     """The official float32 step, as quantities: with this process's BLAS at 2 threads and 1, and
     with every other installed BLAS build (BLAS_DIRS) at 1 thread in a subprocess."""
     runs = {f"{t} threads": quantities(*official_step(repo, case_dir, threads=t)) for t in (2, 1)}
-    import tempfile
     default = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
     for blas, folder in BLAS_DIRS.items():
         if not os.path.exists(os.path.join(folder, "libblas.so.3")) or default.startswith(folder + os.sep):

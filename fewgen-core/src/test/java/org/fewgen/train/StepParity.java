@@ -134,15 +134,9 @@ final class StepParity {
 
     /** A host copy of a float32 or float64 tensor, as doubles (float32 values convert exactly). */
     static double[] host(NDArray x) {
-        if (x.getDataType() == DataType.FLOAT64) {
-            return x.toDoubleArray();
+        try (NDArray d = x.toType(DataType.FLOAT64, true)) {
+            return d.toDoubleArray();
         }
-        float[] f = x.toFloatArray();
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
     }
 
     static double[] difference(double[] after, double[] before) {
@@ -240,8 +234,8 @@ final class StepParity {
 
     /**
      * As {@link #run(Case, Path, Path)}; with {@code float64} the compared step (not the warm-up)
-     * runs in float64 on the float32 state, and its results go to {@code after-float64.safetensors}
-     * (the state it starts from is the same float32 one, exported as before).
+     * runs in float64 on the float32 state, and its results go to {@code after-float64.safetensors};
+     * the state it starts from is the float32 run's, which that run exports (call it first).
      */
     static Result run(Case c, Path tmp, Path export, boolean float64) throws IOException {
         TrainConfig config = config(c, tmp);
@@ -263,7 +257,8 @@ final class StepParity {
             float[] zG = latents(2 * WARMUP, b, zDim);
             float[] zD = latents(2 * WARMUP + 1, b, zDim);
             float[] x = reals(WARMUP, b, r);
-            if (export != null) {
+            // the float64 run starts from the same state, which the float32 run has exported
+            if (export != null && !float64) {
                 Files.createDirectories(export);
                 t.saveSnapshot(export.resolve("before.safetensors"));
                 // a snapshot leaves out D's frozen feature network and projector (a resume rebuilds

@@ -79,6 +79,15 @@ class StepParityTest {
                 : List.of(only.split(","));
     }
 
+    /** A fixture quantity's sketch of the official float64 value: its norm, then the projections. */
+    private static double[] referenceSketch(JsonObject quantity) {
+        double[] ref = new double[StepParity.SKETCH_DIM + 1];
+        for (int j = 0; j < ref.length; j++) {
+            ref[j] = quantity.getAsJsonArray("sketch").get(j).getAsDouble();
+        }
+        return ref;
+    }
+
     /** ‖a − b‖ / ‖b‖ estimated from sketches (index 0 the norm, then the projections). */
     static double relativeError(double[] mine, double[] reference) {
         double sum = 0;
@@ -106,10 +115,7 @@ class StepParityTest {
         List<String> failures = new ArrayList<>();
         for (String q : expected.keySet()) {
             JsonObject e = expected.getAsJsonObject(q);
-            double[] ref = new double[StepParity.SKETCH_DIM + 1];
-            for (int j = 0; j < ref.length; j++) {
-                ref[j] = e.getAsJsonArray("sketch").get(j).getAsDouble();
-            }
+            double[] ref = referenceSketch(e);
             double err = relativeError(StepParity.sketch(mine.get(q)), ref);
             double bound = (q.startsWith("loss.") ? lossTol : tensorTol)
                     + noise * e.get("official_float32_error").getAsDouble();
@@ -144,10 +150,7 @@ class StepParityTest {
         List<String> failures = new ArrayList<>();
         int exactZeros = 0;
         for (String q : expected.keySet()) {
-            double[] ref = new double[StepParity.SKETCH_DIM + 1];
-            for (int j = 0; j < ref.length; j++) {
-                ref[j] = expected.getAsJsonObject(q).getAsJsonArray("sketch").get(j).getAsDouble();
-            }
+            double[] ref = referenceSketch(expected.getAsJsonObject(q));
             double[] sketch = StepParity.sketch(mine.get(q));
             if (ref[0] < EXACT_ZERO) {
                 exactZeros++;
