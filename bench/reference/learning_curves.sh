@@ -14,6 +14,10 @@
 # or, with PARALLEL=1, both sides of a seed at once with one thread each (on 2 cores the fastest way).
 # HOURS (0 = no limit) stops all training this much wall time after the start of this invocation;
 # both sides save their state on the stop, and running the same command again continues them.
+# SIDES ("fewgen official") trains only the sides named, so that two invocations can share a
+# machine: SIDES=fewgen and SIDES=official at once, with THREADS=1 (one thread per process; the
+# fewgen side through OMP_NUM_THREADS) and TRAIN_ONLY=1 (no scoring: score once at the end with
+# SCORE_ONLY=1, since two scorers would write the same curves.csv).
 set -euo pipefail
 source "$(dirname "$0")/blas_check.sh"
 repo="$1"; data="$2"; out="$3"
@@ -36,19 +40,25 @@ set_limit() {   # timeout until the deadline; false when it has passed
   local left=$(( deadline - $(date +%s) ))
   [ "$left" -gt 0 ] && limit=(timeout --signal=INT "$left")
 }
-threads=()
-[ "${PARALLEL:-0}" = 1 ] && threads=(--threads 1)
+[ "${PARALLEL:-0}" = 1 ] && THREADS=1
+threads=(); omp=()
+[ -n "${THREADS:-}" ] && threads=(--threads "$THREADS") && omp=(env OMP_NUM_THREADS="$THREADS")
+SIDES="${SIDES:-fewgen official}"
+for side in $SIDES; do
+  case "$side" in fewgen|official) ;; *) echo "SIDES: unknown side '$side' (fewgen, official)" >&2; exit 2 ;; esac
+done
+has_side() { [[ " $SIDES " == *" $1 "* ]]; }
 "$fewgen" --version > /dev/null   # builds the jar once, before any training starts
 
 fewgen_side() {   # a snapshot every EVERY kimg; the run folder is resumed when it exists
   local seed="$1" fdir="$out/fewgen-s$1" run
   run="$(ls -d "$fdir"/0*/ 2>/dev/null | head -1 || true)"
   if [ -z "$run" ]; then
-    "${limit[@]}" "$fewgen" gan train --data "$zip" --out "$fdir" --res "$RES" --generator "$GENERATOR" --d-conv "$DCONV" \
+    "${limit[@]}" "${omp[@]}" "$fewgen" gan train --data "$zip" --out "$fdir" --res "$RES" --generator "$GENERATOR" --d-conv "$DCONV" \
       --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH" --kimg "$KIMG" --snap "$EVERY" --seed "$seed" --device cpu
   elif [ "$(ls "$run"snapshot-*.safetensors 2>/dev/null | python3 -c "import os, sys
 print(max([float(os.path.basename(l.strip())[len('snapshot-'):-len('.safetensors')]) for l in sys.stdin] or [0]) >= $KIMG)")" != True ]; then
-    "${limit[@]}" "$fewgen" gan train --resume "$run" --kimg "$KIMG"
+    "${limit[@]}" "${omp[@]}" "$fewgen" gan train --resume "$run" --kimg "$KIMG"
   fi
 }
 
@@ -66,16 +76,17 @@ for seed in $SEEDS; do
   [ "${SCORE_ONLY:-0}" = 1 ] && break   # score the points that exist, train nothing
   set_limit || { echo "HOURS=$HOURS reached: scoring what exists; run again to continue"; break; }
   # exit status 124 is timeout's: a HOURS stop, after which both sides have saved their state
-  if [ "${PARALLEL:-0}" = 1 ]; then
-    OMP_NUM_THREADS=1 fewgen_side "$seed" > "$out/fewgen-s$seed.log" 2>&1 & f=$!
+  if [ "${PARALLEL:-0}" = 1 ] && has_side fewgen && has_side official; then
+    fewgen_side "$seed" > "$out/fewgen-s$seed.log" 2>&1 & f=$!
     official_side "$seed" > "$out/official-s$seed.log" 2>&1 & o=$!
     wait "$f" || [ $? = 124 ] || { echo "fewgen side failed: $out/fewgen-s$seed.log" >&2; exit 1; }
     wait "$o" || [ $? = 124 ] || { echo "official side failed: $out/official-s$seed.log" >&2; exit 1; }
   else
-    fewgen_side "$seed" || [ $? = 124 ]
-    official_side "$seed" || [ $? = 124 ]
+    if has_side fewgen; then fewgen_side "$seed" || [ $? = 124 ]; fi
+    if has_side official; then official_side "$seed" || [ $? = 124 ]; fi
   fi
 done
+[ "${TRAIN_ONLY:-0}" = 1 ] && exit 0
 
 # every point through the same FID: fewgen snapshots with `gan fid`, official samples with `metrics fid`;
 # each point's result is kept in OUT/fid/ so that a rerun scores only new points
