@@ -76,7 +76,10 @@ def logits(metrics, window):
 def agreement(rows, a="fewgen", b="official"):
     """Markdown table: at each kimg both sides (a, b) reached with at least two seeds, each side's
     FIDs and mean, the difference of the means, and the seed-to-seed spread (the larger of the two
-    sides' max - min over seeds). The curves agree at a point when |difference| <= spread."""
+    sides' max - min over seeds). The curves agree at a point when |difference| <= spread.
+    The range grows with the number of seeds, so the table also gives Welch's t, the difference
+    over its standard error sqrt(var_a/n_a + var_b/n_b) (sample variances): with 3 or more seeds a
+    side, |t| above about 2.5-3 would say the means differ beyond seed noise."""
     fid = defaultdict(dict)
     for r in rows:
         fid[(r["side"], float(r["kimg"]))][r["seed"]] = float(r["fid"])
@@ -84,15 +87,17 @@ def agreement(rows, a="fewgen", b="official"):
                     if len(fid.get((a, k), {})) >= 2 and len(fid.get((b, k), {})) >= 2})
     if not kimgs:
         return ""
-    lines = [f"| kimg | {a} FID by seed | {b} FID by seed | {a} mean | {b} mean | difference | seed spread | within spread |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [f"| kimg | {a} FID by seed | {b} FID by seed | {a} mean | {b} mean | difference | seed spread | within spread | Welch t |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    var = lambda d, m: sum((v - m) ** 2 for v in d.values()) / (len(d) - 1)
     for k in kimgs:
         f, o = fid[(a, k)], fid[(b, k)]
         fm, om = sum(f.values()) / len(f), sum(o.values()) / len(o)
         spread = max(max(f.values()) - min(f.values()), max(o.values()) - min(o.values()))
-        fmt = lambda d: " / ".join(f"{d[s]:.2f}" for s in sorted(d))
+        se = (var(f, fm) / len(f) + var(o, om) / len(o)) ** 0.5
+        fmt = lambda d: " / ".join(f"{d[s]:.2f}" for s in sorted(d, key=int))
         lines.append(f"| {k:g} | {fmt(f)} | {fmt(o)} | {fm:.2f} | {om:.2f} | {fm - om:+.2f} | {spread:.2f} | "
-                     f"{'yes' if abs(fm - om) <= spread else 'no'} |")
+                     f"{'yes' if abs(fm - om) <= spread else 'no'} | {(fm - om) / se if se > 0 else 0:+.2f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -102,16 +107,18 @@ def main():
     ap.add_argument("--title", default="", help="data and resolution, for the figure titles")
     ap.add_argument("--window", type=float, default=0.5, help="kimg per averaged logit point")
     ap.add_argument("--cells", type=int, default=16, help="samples per side in grids.png (a square number)")
+    ap.add_argument("--csv", help="FID points to plot and compare instead of OUT/curves.csv (e.g. one that also holds"
+                    " the points of seeds whose run folders are gone; their logits and grids are then missing)")
     ap.add_argument("--sides", default="fewgen,official",
                     help="the two sides compared, as named by the folders and curves.csv (e.g. fp32,bf16)")
     args = ap.parse_args()
     found = runs(args.out)
     sides = args.sides.split(",")
     colours = dict(zip(sides, ("tab:blue", "tab:orange")))
-    marks = {"0": "o", "1": "s", "2": "^", "3": "D"}
+    marks = {"0": "o", "1": "s", "2": "^", "3": "D", "4": "v", "5": "P"}
 
     fig, (ax_fid, ax_d) = plt.subplots(1, 2, figsize=(12, 4.5))
-    csv_path = os.path.join(args.out, "curves.csv")
+    csv_path = args.csv or os.path.join(args.out, "curves.csv")
     if os.path.exists(csv_path):
         rows = list(csv.DictReader(open(csv_path)))
         for side in sides:
