@@ -90,9 +90,7 @@ done
 
 # every point through the same FID: fewgen snapshots with `gan fid`, official samples with `metrics fid`;
 # each point's result is kept in OUT/fid/ so that a rerun scores only new points
-csv="$out/curves.csv"
 mkdir -p "$out/fid"
-echo "side,seed,kimg,fid" > "$csv.tmp"
 for seed in $SEEDS; do
   run="$(ls -d "$out/fewgen-s$seed"/0*/ 2>/dev/null | head -1 || true)"
   for snap in "$run"snapshot-*.safetensors; do
@@ -103,7 +101,6 @@ for seed in $SEEDS; do
     point="$out/fid/fewgen-s$seed-$kimg.json"
     [ -f "$point" ] || "$fewgen" gan fid --checkpoint "$snap" --data "$zip" --num "$SAMPLES" --inception-weights "$inception" \
       --device cpu --json "$point" > /dev/null
-    echo "fewgen,$seed,$kimg,$(python3 -c "import json;print(json.load(open('$point'))['fid'])")" >> "$csv.tmp"
   done
   for folder in "$out/official-s$seed"/samples-*; do
     [ -d "$folder" ] || continue
@@ -111,9 +108,23 @@ for seed in $SEEDS; do
     point="$out/fid/official-s$seed-$kimg.json"
     [ -f "$point" ] || "$fewgen" metrics fid --real "$zip" --fake "$folder" --res "$RES" \
       --inception-weights "$inception" --device cpu --json "$point" > /dev/null
-    echo "official,$seed,$kimg,$(python3 -c "import json;print(json.load(open('$point'))['fid'])")" >> "$csv.tmp"
   done
 done
+# curves.csv holds every point scored in OUT/fid/, of the seeds named now and of earlier invocations
+# (SEEDS="4 5" SCORE_ONLY=1 must not drop seeds 0-3 from the file)
+csv="$out/curves.csv"
+python3 - "$out/fid" > "$csv.tmp" <<'PY'
+import json, os, re, sys
+rows = []
+for name in os.listdir(sys.argv[1]):
+    m = re.fullmatch(r"(.+)-s(\d+)-([0-9.]+)\.json", name)
+    if m:
+        fid = json.load(open(os.path.join(sys.argv[1], name)))["fid"]
+        rows.append((m[1], int(m[2]), float(m[3]), fid))
+print("side,seed,kimg,fid")
+for side, seed, kimg, fid in sorted(rows):
+    print(f"{side},{seed},{kimg},{fid}")
+PY
 mv "$csv.tmp" "$csv"
 cat "$csv"
 
