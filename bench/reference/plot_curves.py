@@ -14,9 +14,11 @@ Needs matplotlib and Pillow (apt-get install python3-matplotlib python3-pil).
 import argparse
 import csv
 import glob
+import itertools
 import json
 import os
 import re
+import statistics
 from collections import defaultdict
 
 import matplotlib
@@ -101,6 +103,58 @@ def agreement(rows, a="fewgen", b="official"):
     return "\n".join(lines) + "\n"
 
 
+def permutation_p(a, b):
+    """Two-sided exact permutation test of mean(a) - mean(b): the share of all ways to split the
+    pooled values into groups of len(a) and len(b) whose difference is at least as large. Exact
+    and free of a normality assumption, which per-run values of 3-6 runs cannot support."""
+    pooled, n = a + b, len(a)
+    observed = abs(statistics.fmean(a) - statistics.fmean(b))
+    hits = total = 0
+    for idx in itertools.combinations(range(len(pooled)), n):
+        chosen = set(idx)
+        x = [pooled[i] for i in idx]
+        y = [pooled[i] for i in range(len(pooled)) if i not in chosen]
+        total += 1
+        hits += abs(statistics.fmean(x) - statistics.fmean(y)) >= observed - 1e-12
+    return hits / total
+
+
+def per_run(rows, a="fewgen", b="official", start=8.0):
+    """Markdown: one line per run over the kimg from `start` on (points of one run are correlated,
+    so the run, not the point, is the unit), and a comparison of the two sides. A run counts only
+    when it has every such kimg that any run has. Per run: the mean FID (its level), the largest
+    point, and the standard deviation of its points around its own mean (snapshot-to-snapshot
+    scatter). The sides' run means and within-run deviations are compared with exact permutation
+    tests."""
+    points = defaultdict(dict)
+    for r in rows:
+        if float(r["kimg"]) >= start - 1e-9:
+            points[(r["side"], r["seed"])][float(r["kimg"])] = float(r["fid"])
+    late = sorted({k for d in points.values() for k in d})
+    if len(late) < 2:
+        return ""
+    full = {key: d for key, d in points.items() if key[0] in (a, b) and set(late) <= set(d)}
+    lines = [f"Runs with every point from {start:g} to {late[-1]:g} kimg ({len(late)} points each):", "",
+             "| side | seed | mean FID | largest | sd within run |", "|---|---|---|---|---|"]
+    summary = {a: ([], []), b: ([], [])}
+    for (side, seed), d in sorted(full.items(), key=lambda kv: (kv[0][0] != a, int(kv[0][1]))):
+        vals = [d[k] for k in late]
+        m, sd = statistics.fmean(vals), statistics.stdev(vals)
+        summary[side][0].append(m); summary[side][1].append(sd)
+        lines.append(f"| {side} | {seed} | {m:.2f} | {max(vals):.2f} | {sd:.2f} |")
+    (ma, sa), (mb, sb) = summary[a], summary[b]
+    if len(ma) < 2 or len(mb) < 2:
+        return "\n".join(lines) + "\n"
+    lines += ["", f"| | {a} ({len(ma)} runs) | {b} ({len(mb)} runs) | ratio | permutation p |", "|---|---|---|---|---|",
+              f"| mean of run means | {statistics.fmean(ma):.2f} | {statistics.fmean(mb):.2f} | "
+              f"{statistics.fmean(ma) / statistics.fmean(mb):.2f} | {permutation_p(ma, mb):.2f} |",
+              f"| sd of run means (run-to-run) | {statistics.stdev(ma):.2f} | {statistics.stdev(mb):.2f} | "
+              f"{statistics.stdev(ma) / statistics.stdev(mb):.2f} | |",
+              f"| mean sd within run | {statistics.fmean(sa):.2f} | {statistics.fmean(sb):.2f} | "
+              f"{statistics.fmean(sa) / statistics.fmean(sb):.2f} | {permutation_p(sa, sb):.2f} |"]
+    return "\n".join(lines) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", help="the OUT folder of learning_curves.sh")
@@ -109,6 +163,8 @@ def main():
     ap.add_argument("--cells", type=int, default=16, help="samples per side in grids.png (a square number)")
     ap.add_argument("--csv", help="FID points to plot and compare instead of OUT/curves.csv (e.g. one that also holds"
                     " the points of seeds whose run folders are gone; their logits and grids are then missing)")
+    ap.add_argument("--late-from", type=float, default=8.0,
+                    help="kimg from which each run's points are summarised per run in agreement.md")
     ap.add_argument("--sides", default="fewgen,official",
                     help="the two sides compared, as named by the folders and curves.csv (e.g. fp32,bf16)")
     args = ap.parse_args()
@@ -145,7 +201,10 @@ def main():
     print("wrote", os.path.join(args.out, "curves.png"))
 
     if os.path.exists(csv_path):
-        table = agreement(list(csv.DictReader(open(csv_path))), *sides)
+        all_rows = list(csv.DictReader(open(csv_path)))
+        table = agreement(all_rows, *sides)
+        runs_table = per_run(all_rows, *sides, start=args.late_from)
+        table = table + ("\n" + runs_table if table and runs_table else runs_table)
         if table:
             open(os.path.join(args.out, "agreement.md"), "w").write(table)
             print(table)
