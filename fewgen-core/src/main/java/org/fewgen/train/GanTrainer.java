@@ -121,12 +121,15 @@ public final class GanTrainer implements AutoCloseable {
 
     /**
      * Latents from a Java {@link Random}: identical on every device and engine version, so a grid
-     * or a per-seed sample means the same thing everywhere.
+     * or a per-seed sample means the same thing everywhere. The seed is mixed first: the first
+     * values of {@code new Random(s)} for small consecutive {@code s} are nearly the same, so the
+     * per-seed latents of {@code gan generate --seeds 0-255} and {@code gan fid} had a first
+     * component with mean 0.88 and standard deviation 0.67 instead of 0 and 1.
      *
      * @return {@code (count, zDim)} standard normal values, row-major
      */
     public static float[] latents(long seed, int count, int zDim) {
-        Random r = new Random(seed);
+        Random r = new Random(new java.util.SplittableRandom(seed).nextLong());
         float[] z = new float[count * zDim];
         for (int i = 0; i < z.length; i++) {
             z[i] = (float) r.nextGaussian();

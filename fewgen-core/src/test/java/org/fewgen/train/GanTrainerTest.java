@@ -147,4 +147,25 @@ class GanTrainerTest {
         assertThat(GanTrainer.latents(3, 2, 4)).isNotEqualTo(GanTrainer.latents(4, 2, 4));
     }
 
+    @Test
+    void perSeedLatentsAreStandardNormalInEveryComponent() {
+        // gan generate --seeds 0-255 and gan fid draw one latent per consecutive seed; every
+        // component must be N(0, 1) across seeds, the first ones too
+        int seeds = 512;
+        for (int k : new int[] {0, 1, 2, 255}) {
+            double sum = 0;
+            double sumSq = 0;
+            for (int s = 0; s < seeds; s++) {
+                double v = GanTrainer.latents(s, 1, 256)[k];
+                sum += v;
+                sumSq += v * v;
+            }
+            double mean = sum / seeds;
+            double sd = Math.sqrt(sumSq / seeds - mean * mean);
+            // 512 draws: the mean's standard error is 0.044, the sd's about 0.031
+            assertThat(mean).as("component %d: mean over seeds", k).isBetween(-0.2, 0.2);
+            assertThat(sd).as("component %d: standard deviation over seeds", k).isBetween(0.85, 1.15);
+        }
+    }
+
 }
