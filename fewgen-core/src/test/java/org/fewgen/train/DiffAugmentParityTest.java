@@ -7,15 +7,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import org.fewgen.gan.DiffAugment;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +32,7 @@ class DiffAugmentParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"side32", "side17"})
     void outputAndInputGradientMatchTheOfficialCode(String name) throws IOException {
-        JsonObject fixture = fixture();
+        JsonObject fixture = StepParityTest.fixture("diffaug", "bench/reference/diffaug_parity.py");
         assertThat(fixture.get("sketch_dim").getAsInt()).isEqualTo(StepParity.SKETCH_DIM);
         int n = fixture.get("images").getAsInt();
         JsonObject c = fixture.getAsJsonObject("cases").getAsJsonObject(name);
@@ -58,9 +54,9 @@ class DiffAugmentParityTest {
                 gc.backward(y.mul(w).sum());
             }
             double outputError = StepParityTest.relativeError(StepParity.sketch(y.toDoubleArray()),
-                    sketch(c.getAsJsonObject("output")));
+                    StepParityTest.referenceSketch(c.getAsJsonObject("output")));
             double gradientError = StepParityTest.relativeError(StepParity.sketch(x.getGradient().toDoubleArray()),
-                    sketch(c.getAsJsonObject("input_gradient")));
+                    StepParityTest.referenceSketch(c.getAsJsonObject("input_gradient")));
             assertThat(outputError).as("%s: output, relative error", name).isLessThan(TOLERANCE);
             assertThat(gradientError).as("%s: gradient with respect to the input, relative error", name)
                     .isLessThan(TOLERANCE);
@@ -92,22 +88,5 @@ class DiffAugmentParityTest {
             v[i] = a.get(i).getAsLong();
         }
         return v;
-    }
-
-    private static double[] sketch(JsonObject quantity) {
-        JsonArray a = quantity.getAsJsonArray("sketch");
-        double[] s = new double[a.size()];
-        for (int j = 0; j < s.length; j++) {
-            s[j] = a.get(j).getAsDouble();
-        }
-        return s;
-    }
-
-    private static JsonObject fixture() throws IOException {
-        String path = "/parity/diffaug.json";
-        try (InputStream in = DiffAugmentParityTest.class.getResourceAsStream(path)) {
-            assertThat(in).as("fixture %s (written by bench/reference/diffaug_parity.py)", path).isNotNull();
-            return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
-        }
     }
 }

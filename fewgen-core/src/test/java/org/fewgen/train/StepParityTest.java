@@ -43,9 +43,14 @@ class StepParityTest {
     }
 
     private static JsonObject fixture(String name) throws IOException {
+        return fixture(name, "bench/reference/step_parity.py --fixtures");
+    }
+
+    /** The fixture {@code parity/<name>.json}, which {@code writer} writes from the official code. */
+    static JsonObject fixture(String name, String writer) throws IOException {
         String path = "/parity/" + name + ".json";
         try (InputStream in = StepParityTest.class.getResourceAsStream(path)) {
-            assertThat(in).as("fixture %s (written by bench/reference/step_parity.py --fixtures)", path).isNotNull();
+            assertThat(in).as("fixture %s (written by %s)", path, writer).isNotNull();
             return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
         }
     }
@@ -80,7 +85,7 @@ class StepParityTest {
     }
 
     /** A fixture quantity's sketch of the official float64 value: its norm, then the projections. */
-    private static double[] referenceSketch(JsonObject quantity) {
+    static double[] referenceSketch(JsonObject quantity) {
         double[] ref = new double[StepParity.SKETCH_DIM + 1];
         for (int j = 0; j < ref.length; j++) {
             ref[j] = quantity.getAsJsonArray("sketch").get(j).getAsDouble();
