@@ -137,7 +137,8 @@ public final class GanTrainer implements AutoCloseable {
         return z;
     }
 
-    private long stepSeed(long s) {
+    /** The seed of libtorch's generator for step {@code s} (package-private: the parity fixtures record it). */
+    long stepSeed(long s) {
         // a large odd multiplier keeps (seed, step) pairs apart; recoveries move to fresh randomness
         return config.run().seed() * 1_000_003L + s + recoveries * 0x9E3779B97F4A7C15L;
     }

@@ -19,10 +19,11 @@ import java.util.Map;
 
 /**
  * One full training step of fewgen set up so that the official Projected GAN code can run the
- * same step: narrow networks, no augmentation, latents and real batches from formulas, and a
- * state that has already trained (so Adam's second moments, the EMA and the spectral-norm vectors
- * are not at their initial values). {@code bench/reference/step_parity.py} exports it with
- * {@link #main}, runs the official step on the exported state and writes the fixtures that
+ * same step: narrow networks, latents and real batches from formulas (augmentation off, or drawn
+ * from the step's seeded generator on both sides), after a warm-up of {@link #WARMUP} steps at
+ * learning rate 0 (so Adam's second moments, the EMA and the spectral-norm vectors are not at their
+ * initial values). {@code bench/reference/step_parity.py} exports the constructed state with
+ * {@link #main}, runs the official warm-up and step from it and writes the fixtures that
  * {@link StepParityTest} checks.
  *
  * <p>Comparisons use {@link #sketch}: a tensor's norm and its dot products with pseudo-random ±1
@@ -32,11 +33,19 @@ import java.util.Map;
  */
 final class StepParity {
 
-    /** One configuration of the parity grid. */
-    record Case(int resolution, ConvKind generator, ConvKind dConv) {
+    /**
+     * One configuration of the parity grid: D's input side ({@code dInput}, the official 224 unless
+     * set) and DiffAugment (off unless set; on, both sides draw from libtorch's generator seeded
+     * with fewgen's step seed, whose stream PyTorch 1.13 and DJL's libtorch reproduce alike).
+     */
+    record Case(int resolution, ConvKind generator, ConvKind dConv, int dInput, boolean augment) {
+        Case(int resolution, ConvKind generator, ConvKind dConv) {
+            this(resolution, generator, dConv, 224, false);
+        }
+
         String name() {
             return "g-" + generator.name().toLowerCase(Locale.ROOT) + "_d-" + dConv.name().toLowerCase(Locale.ROOT)
-                    + "_" + resolution;
+                    + "_" + resolution + (augment ? "_aug" : "") + (dInput != 224 ? "_d" + dInput : "");
         }
 
         static Case parse(String name) {
@@ -49,11 +58,16 @@ final class StepParity {
         }
     }
 
+    /**
+     * The grid (G conv/dsc × heads conv/dsc at 64² and 256², no augmentation, D input 224), and
+     * the learning curves' setting of docs/quality.md §3: dsc/dsc at 64², D input 128, DiffAugment.
+     */
     static final List<Case> ALL = List.of(
             new Case(64, ConvKind.CONV, ConvKind.CONV), new Case(64, ConvKind.CONV, ConvKind.DSC),
             new Case(64, ConvKind.DSC, ConvKind.CONV), new Case(64, ConvKind.DSC, ConvKind.DSC),
             new Case(256, ConvKind.CONV, ConvKind.CONV), new Case(256, ConvKind.CONV, ConvKind.DSC),
-            new Case(256, ConvKind.DSC, ConvKind.CONV), new Case(256, ConvKind.DSC, ConvKind.DSC));
+            new Case(256, ConvKind.DSC, ConvKind.CONV), new Case(256, ConvKind.DSC, ConvKind.DSC),
+            new Case(64, ConvKind.DSC, ConvKind.DSC, 128, true));
 
     static final int NGF = 8;
     static final int BATCH = 4;
@@ -67,8 +81,8 @@ final class StepParity {
     static TrainConfig config(Case c, Path out) {
         // no EMA ramp-up: with it, β after two steps is ~1e-3 and the EMA would merely copy G
         return TrainConfig.builder().data("parity").out(out.toString()).resolution(c.resolution())
-                .generator(c.generator()).dConv(c.dConv()).ngf(NGF).batch(BATCH).diffAugment(false).emaRampup(0)
-                .seed(11).device("cpu").build();
+                .generator(c.generator()).dConv(c.dConv()).ngf(NGF).batch(BATCH).diffAugment(c.augment())
+                .dInput(c.dInput()).emaRampup(0).seed(11).device("cpu").build();
     }
 
     /**
@@ -139,6 +153,20 @@ final class StepParity {
         }
     }
 
+    private static float[] concat(float[][] parts) {
+        int n = 0;
+        for (float[] p : parts) {
+            n += p.length;
+        }
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
     static double[] difference(double[] after, double[] before) {
         double[] d = new double[after.length];
         for (int i = 0; i < after.length; i++) {
@@ -153,6 +181,8 @@ final class StepParity {
         float lossD;
         float dReal;
         float dFake;
+        /** Per compared step: loss_G, loss_D, D_real, D_fake (the fields above are the last step's). */
+        final List<float[]> stepLosses = new ArrayList<>();
         final Map<String, double[]> gradients = new LinkedHashMap<>();
         final Map<String, double[]> before = new LinkedHashMap<>();
         final Map<String, double[]> after = new LinkedHashMap<>();
@@ -223,41 +253,54 @@ final class StepParity {
     }
 
     /**
-     * Trains {@link #WARMUP} steps, then one more with every gradient recorded.
+     * Trains {@link #WARMUP} steps at learning rate 0 from the constructed state, then one more
+     * with every gradient recorded.
      *
-     * @param export folder for {@code before.safetensors} (snapshot), {@code inputs.safetensors}
-     *     and {@code after.safetensors}, or null
+     * @param export folder for {@code before.safetensors} (the constructed state as a snapshot),
+     *     {@code frozen.safetensors}, {@code inputs.safetensors} (every step's latents and real
+     *     batch, {@code (steps, …)}) and {@code after.safetensors}, or null
      */
     static Result run(Case c, Path tmp, Path export) throws IOException {
         return run(c, tmp, export, false);
     }
 
     /**
-     * As {@link #run(Case, Path, Path)}; with {@code float64} the compared step (not the warm-up)
-     * runs in float64 on the float32 state, and its results go to {@code after-float64.safetensors};
-     * the state it starts from is the float32 run's, which that run exports (call it first).
+     * As {@link #run(Case, Path, Path)}; with {@code float64} everything from the constructed state
+     * on (warm-up and compared step) runs in float64, and its results go to
+     * {@code after-float64.safetensors}.
      */
     static Result run(Case c, Path tmp, Path export, boolean float64) throws IOException {
+        return run(c, tmp, export, float64, 1);
+    }
+
+    /**
+     * As {@link #run(Case, Path, Path, boolean)} with {@code steps} compared steps after the
+     * warm-up; gradients are the last step's, {@code before} the state after the warm-up and
+     * {@code after} the state after the last step.
+     */
+    static Result run(Case c, Path tmp, Path export, boolean float64, int steps) throws IOException {
         TrainConfig config = config(c, tmp);
         int b = config.run().batch();
         int r = config.generator().resolution();
         int zDim = config.generator().zDim();
         Result res = new Result();
         try (GanTrainer t = new GanTrainer(config, new FastGanNetworks(), Device.cpu())) {
-            // warm-up at learning rate 0: Adam's second moments, the power-iteration vectors and the
-            // batch-norm statistics move on, the weights do not, so D's logits stay near 0, well
-            // inside the hinge margins (where one logit crossing ±1 in the last bit would change a
-            // gradient by 1/(logits per pass), a difference of rounding and not of implementation)
-            t.setLearningRate(0);
-            for (int k = 0; k < WARMUP; k++) {
-                t.trainStep(reals(k, b, r), latents(2 * k, b, zDim), latents(2 * k + 1, b, zDim), false);
-            }
             OptimizerConfig adam = config.optimizer();
-            t.setLearningRate(adam.lr());
-            float[] zG = latents(2 * WARMUP, b, zDim);
-            float[] zD = latents(2 * WARMUP + 1, b, zDim);
-            float[] x = reals(WARMUP, b, r);
-            // the float64 run starts from the same state, which the float32 run has exported
+            int total = WARMUP + steps;
+            float[][] zG = new float[total][];
+            float[][] zD = new float[total][];
+            float[][] x = new float[total][];
+            for (int k = 0; k < total; k++) {
+                zG[k] = latents(2 * k, b, zDim);
+                zD[k] = latents(2 * k + 1, b, zDim);
+                x[k] = reals(k, b, r);
+            }
+            // Both sides start from the state as constructed and train the warm-up themselves: a
+            // state reached by fewgen's float32 warm-up depends on how its sums split (thread count,
+            // vector width), so a fixture made from it held only on the machine that wrote it (on
+            // CI's machine the float64 step started ~1e-7 away and ReLU6 and hinge corners made that
+            // 100% on G's gradients). The constructed state is the same everywhere (seeded draws,
+            // the weights file).
             if (export != null && !float64) {
                 Files.createDirectories(export);
                 t.saveSnapshot(export.resolve("before.safetensors"));
@@ -272,38 +315,55 @@ final class StepParity {
                 SafeTensors.write(export.resolve("frozen.safetensors"), frozen, Map.of());
                 try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
                     Map<String, NDArray> in = new LinkedHashMap<>();
-                    in.put("z_G", m.create(zG, new Shape(b, zDim)));
-                    in.put("z_D", m.create(zD, new Shape(b, zDim)));
-                    in.put("reals", m.create(x, new Shape(b, 3, r, r)));
-                    SafeTensors.write(export.resolve("inputs.safetensors"), in, Map.of(
-                            "case", c.name(), "ema_beta", Double.toString(config.emaBeta(t.nimg())),
-                            "nimg", Long.toString(t.nimg()), "lr", Double.toString(adam.lr()),
-                            "beta1", Double.toString(adam.beta1()), "beta2", Double.toString(adam.beta2()),
-                            "eps", Double.toString(adam.eps()),
-                            "d_input", Integer.toString(config.discriminator().featureInputSize())));
+                    in.put("z_G", m.create(concat(zG), new Shape(total, b, zDim)));
+                    in.put("z_D", m.create(concat(zD), new Shape(total, b, zDim)));
+                    in.put("reals", m.create(concat(x), new Shape(total, b, 3, r, r)));
+                    SafeTensors.write(export.resolve("inputs.safetensors"), in, Map.ofEntries(
+                            Map.entry("case", c.name()), Map.entry("ema_beta", Double.toString(config.emaBeta(t.nimg()))),
+                            Map.entry("nimg", Long.toString(t.nimg())), Map.entry("lr", Double.toString(adam.lr())),
+                            Map.entry("beta1", Double.toString(adam.beta1())),
+                            Map.entry("beta2", Double.toString(adam.beta2())), Map.entry("eps", Double.toString(adam.eps())),
+                            Map.entry("warmup", Integer.toString(WARMUP)), Map.entry("steps", Integer.toString(steps)),
+                            Map.entry("step_seed_of_first", Long.toString(t.stepSeed(t.step()))),
+                            Map.entry("d_input", Integer.toString(config.discriminator().featureInputSize()))));
                 }
             }
-            res.before.putAll(state(t));
             if (float64) {
                 toFloat64(t);
             }
+            // warm-up at learning rate 0: Adam's second moments, the power-iteration vectors and the
+            // batch-norm statistics move on, the weights do not, so D's logits stay near 0, well
+            // inside the hinge margins (where one logit crossing ±1 in the last bit would change a
+            // gradient by 1/(logits per pass), a difference of rounding and not of implementation)
+            t.setLearningRate(0);
+            for (int k = 0; k < WARMUP; k++) {
+                t.trainStep(x[k], zG[k], zD[k], false);
+            }
+            t.setLearningRate(adam.lr());
+            res.before.putAll(state(t));
             t.setGradientObserver((who, params) -> params.forEach((k, p) -> {
                 if (p.hasGradient()) {
                     res.gradients.put(who + "." + k, host(p.getGradient()));
                 }
             }));
-            GanTrainer.StepResult s = t.trainStep(x, zG, zD, true);
-            res.lossG = s.lossG();
-            res.lossD = s.lossD();
-            res.dReal = s.dReal();
-            res.dFake = s.dFake();
+            for (int k = WARMUP; k < total; k++) {
+                GanTrainer.StepResult s = t.trainStep(x[k], zG[k], zD[k], true);
+                res.lossG = s.lossG();
+                res.lossD = s.lossD();
+                res.dReal = s.dReal();
+                res.dFake = s.dFake();
+                res.stepLosses.add(new float[] {s.lossG(), s.lossD(), s.dReal(), s.dFake()});
+            }
             res.after.putAll(state(t));
         }
         if (export != null) {
             try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
                 Map<String, NDArray> out = new LinkedHashMap<>();
                 res.gradients.forEach((k, v) -> out.put("grad." + k, m.create(v)));
+                res.before.forEach((k, v) -> out.put("before." + k, m.create(v)));
                 res.after.forEach((k, v) -> out.put("after." + k, m.create(v)));
+                float[][] losses = res.stepLosses.toArray(new float[0][]);
+                out.put("step_losses", m.create(concat(losses), new Shape(losses.length, 4)));
                 SafeTensors.write(export.resolve(float64 ? "after-float64.safetensors" : "after.safetensors"), out, Map.of(
                         "loss_G", Float.toString(res.lossG), "loss_D", Float.toString(res.lossD),
                         "D_real", Float.toString(res.dReal), "D_fake", Float.toString(res.dFake)));
@@ -364,19 +424,29 @@ final class StepParity {
         }
     }
 
-    /** {@code StepParity DIR [CASE...]}: exports each case (all by default) to DIR/CASE. */
+    /**
+     * {@code StepParity DIR [--steps=K] [CASE...]}: exports each case (all by default) to DIR/CASE;
+     * with K > 1 the states before and after K compared steps, for a trajectory comparison.
+     */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
+        int steps = 1;
         List<Case> cases = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
-            cases.add(Case.parse(args[i]));
+            if (args[i].startsWith("--steps=")) {
+                steps = Integer.parseInt(args[i].substring("--steps=".length()));
+            } else {
+                cases.add(Case.parse(args[i]));
+            }
         }
         for (Case c : cases.isEmpty() ? ALL : cases) {
             Path tmp = Files.createTempDirectory("parity");
-            run(c, tmp, dir.resolve(c.name()));
-            run(c, Files.createTempDirectory("parity"), dir.resolve(c.name()), true);
-            exportForward(c, dir.resolve(c.name()));
-            exportForward(c, dir.resolve(c.name()), true);
+            run(c, tmp, dir.resolve(c.name()), false, steps);
+            run(c, Files.createTempDirectory("parity"), dir.resolve(c.name()), true, steps);
+            if (steps == 1) {
+                exportForward(c, dir.resolve(c.name()));
+                exportForward(c, dir.resolve(c.name()), true);
+            }
             System.out.println("exported " + dir.resolve(c.name()));
         }
     }

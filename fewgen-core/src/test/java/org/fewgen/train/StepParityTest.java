@@ -20,24 +20,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One training step of fewgen against the official Projected GAN code, without PyTorch: the
- * fixtures in {@code src/test/resources/parity} hold the official step on fewgen's own exported
- * state, run in float64 (the exact step) and in float32, as norms and random-sign projections of
- * every loss, gradient and parameter or buffer change ({@code bench/reference/step_parity.py}
- * writes them). Each quantity of fewgen's float32 step must be within the issue's tolerance (1e-4
- * for losses, 1e-3 for tensors) plus three times the official float32 step's own distance from
- * the exact step (the larger of its 1- and 2-thread runs). Rounding alone moves some D-head
+ * fixtures in {@code src/test/resources/parity} hold the official step after the official warm-up
+ * from fewgen's constructed state, run in float64 (the exact step) and in float32, as norms and
+ * random-sign projections of every loss, gradient and parameter or buffer change
+ * ({@code bench/reference/step_parity.py} writes them). Each quantity of fewgen's float32 step
+ * must be within the issue's tolerance (1e-4 for losses, 1e-3 for tensors) plus the fixture's
+ * {@code noise_factor} (6) times the official float32 step's own distance from the exact step (the
+ * largest of its runs: 1 and 2 threads, each BLAS build). Rounding alone moves some D-head
  * gradients of either implementation by ~1% (batch norm over nearly uniform upstream gradients),
  * the official step's two thread counts differ by up to 14x on single quantities, and no float32
- * implementation can be held closer than the reference holds itself.
+ * implementation can be held closer than the reference holds itself; the float64 test is the one
+ * that checks what is computed.
  */
 class StepParityTest {
 
     @TempDir
     Path tmp;
 
-    /** All eight, or those named in {@code -Dfewgen.parity.cases=a,b} (for checking a change quickly). */
+    /**
+     * The cases without augmentation, or those named in {@code -Dfewgen.parity.cases=a,b} (for
+     * checking a change quickly). With DiffAugment the float32 step has no float64 reference: from
+     * one generator state, float32 and float64 uniform draws differ (24 against 53 bits of a draw),
+     * so the two steps augment differently; the float64 test checks that case.
+     */
     static List<String> cases() {
-        List<String> all = StepParity.ALL.stream().map(StepParity.Case::name).toList();
+        List<String> all = StepParity.ALL.stream().filter(c -> !c.augment()).map(StepParity.Case::name).toList();
         String only = System.getProperty("fewgen.parity.cases");
         return only == null || only.isBlank() ? all : List.of(only.split(","));
     }
@@ -69,9 +76,9 @@ class StepParityTest {
 
     /**
      * The cases whose float64 step runs in the suite (each takes several times its float32 step):
-     * the four at 64², which hold every kind of layer, and dsc/dsc at 256², whose resize to 224 is
-     * the other code path (a downscale by gathering); {@code -Dfewgen.parity.float64=a,b} or
-     * {@code =all} chooses others.
+     * those at 64², which hold every kind of layer, DiffAugment and D's input at 128 (the learning
+     * curves' setting), and dsc/dsc at 256², whose resize to 224 is the other code path (a
+     * downscale by gathering); {@code -Dfewgen.parity.float64=a,b} or {@code =all} chooses others.
      */
     static List<String> float64Cases() {
         String only = System.getProperty("fewgen.parity.float64");
@@ -139,8 +146,8 @@ class StepParityTest {
     static final double EXACT_ZERO = 1e-10;
 
     /**
-     * The same step in float64 on both sides (the same float32 starting state, every tensor of
-     * the step converted to float64): it must equal the official float64 step to float64
+     * The same warm-up and step in float64 on both sides (from the same constructed state, every
+     * tensor converted to float64): the step must equal the official float64 step to float64
      * rounding. This separates what is computed from how it rounds: any difference in a formula,
      * a constant, a padding or an order of operations that is not a mere regrouping shows here at
      * 1e-9 or far above, while float32's 2% rounding noise on some gradients cannot hide it.
