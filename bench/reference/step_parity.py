@@ -575,6 +575,8 @@ def main():
     ap.add_argument("--cases", default=",".join(CASES), help="comma-separated (default: all eight)")
     ap.add_argument("--fixtures", help="write the JSON fixtures of StepParityTest here")
     ap.add_argument("--no-export", action="store_true", help="reuse the states already in --work")
+    ap.add_argument("--ngf", type=int, default=8, help="G's width for a --steps trajectory (the fixtures use 8)")
+    ap.add_argument("--batch", type=int, default=4, help="batch for a --steps trajectory (the fixtures use 4)")
     ap.add_argument("--steps", type=int, default=1,
                     help="compare a trajectory of this many steps in float64 (losses per step, the state after "
                          "the last) instead of one step; writes no fixtures")
@@ -589,8 +591,10 @@ def main():
     cases = args.cases.split(",")
     if not args.no_export:
         cp = os.pathsep.join([os.path.join(ROOT, "fewgen-cli", "target", "fewgen.jar"), os.path.join(ROOT, "fewgen-core", "target", "test-classes")])
-        subprocess.run(["java", "-cp", cp, "org.fewgen.train.StepParity", args.work, f"--steps={args.steps}"] + cases,
-                       check=True)
+        if args.fixtures and (args.ngf, args.batch) != (8, 4):
+            raise SystemExit("--ngf/--batch are for --steps trajectories; the fixtures use ngf 8, batch 4")
+        subprocess.run(["java", f"-Dfewgen.parity.ngf={args.ngf}", f"-Dfewgen.parity.batch={args.batch}", "-cp", cp,
+                        "org.fewgen.train.StepParity", args.work, f"--steps={args.steps}"] + cases, check=True)
     if args.steps > 1:
         sys.exit(0 if all(compare_trajectory(args.repo, os.path.join(args.work, case), case) for case in cases) else 1)
     ok = float32_ok = True

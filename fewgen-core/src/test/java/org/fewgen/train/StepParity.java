@@ -69,8 +69,9 @@ final class StepParity {
             new Case(256, ConvKind.DSC, ConvKind.CONV), new Case(256, ConvKind.DSC, ConvKind.DSC),
             new Case(64, ConvKind.DSC, ConvKind.DSC, 128, true));
 
-    static final int NGF = 8;
-    static final int BATCH = 4;
+    /** Narrow networks for the fixtures; {@code -Dfewgen.parity.ngf} and {@code .batch} set others for a trajectory. */
+    static final int NGF = Integer.getInteger("fewgen.parity.ngf", 8);
+    static final int BATCH = Integer.getInteger("fewgen.parity.batch", 4);
     /** Steps trained before the compared one. */
     static final int WARMUP = 2;
     static final int SKETCH_DIM = 16;
