@@ -43,7 +43,7 @@ import zipfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from step_parity import build, load, mobilenetv2, read_safetensors, strip  # noqa: E402
+from step_parity import build, load, mobilenetv2, point_d_input_at, read_safetensors, strip  # noqa: E402
 
 
 def read_images(path):
@@ -117,15 +117,7 @@ def main():
     load(feature_net, {k: v for k, v in state.items() if not k.startswith("classifier.")}, "feature network")
     D.diffaug = True
     D.interp224 = True
-    import pg_modules.discriminator as disc_module
-    official_interpolate = F.interpolate
-
-    def interpolate_to_d_input(x, size=None, *a, **k):
-        # the official D resizes to a hard-wired 224; fewgen's --d-input chooses the side
-        return official_interpolate(x, args.d_input if size == 224 else size, *a, **k)
-    disc_module.F = type(sys)("F_patched")
-    disc_module.F.__dict__.update(F.__dict__)
-    disc_module.F.interpolate = interpolate_to_d_input
+    point_d_input_at(args.d_input)   # for the whole run
 
     seen = set()
     D.feature_network.register_forward_pre_hook(lambda m, i: seen.add(tuple(i[0].shape[-2:])))

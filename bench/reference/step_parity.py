@@ -29,7 +29,6 @@ official generator cannot run (it always builds feat_128); it is cut after the b
 target resolution, as bench/reference/projected_gan_step.py does.
 """
 import argparse
-import contextlib
 import json
 import math
 import os
@@ -47,8 +46,9 @@ from projected_gan_step import fastgan_generator  # noqa: E402  (the official G,
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-CASES = [f"g-{g}_d-{d}_{r}" for r in (64, 256) for g in ("conv", "dsc") for d in ("conv", "dsc")] + [
-    "g-dsc_d-dsc_64_aug_d128"]   # the learning curves' setting (docs/quality.md §3): D input 128, DiffAugment
+# the grid (D input 224, no augmentation), then the learning curves' setting (docs/quality.md §3)
+GRID = [f"g-{g}_d-{d}_{r}" for r in (64, 256) for g in ("conv", "dsc") for d in ("conv", "dsc")]
+CASES = GRID + ["g-dsc_d-dsc_64_aug_d128"]
 SKETCH_DIM = 16
 # fewgen's float32 distance from the exact step may be this many times the official float32
 # step's own (see allowed()). 3 held while both float32 steps started from fewgen's float32 state;
@@ -259,6 +259,7 @@ def official_step(repo, case_dir, double=False, threads=2, trajectory=None):
     # fewgen exports the constructed state and every step's inputs; both sides run the warm-up
     # (learning rate 0) themselves, then the compared steps
     warmup, steps = int(imeta["warmup"]), int(imeta["steps"])
+    beta = float(imeta["ema_beta"])
     G.train().requires_grad_(False)
     G_ema.eval().requires_grad_(False)
     D.train().requires_grad_(False)
@@ -297,7 +298,8 @@ def official_step(repo, case_dir, double=False, threads=2, trajectory=None):
                 out["D." + name] = v.numpy().copy()
         return out
 
-    with d_input_side(config["dInput"]):
+    restore_d_input = point_d_input_at(config["dInput"])
+    try:
         for k in range(warmup + steps):
             for opt in (opt_g, opt_d):
                 for group in opt.param_groups:
@@ -308,7 +310,7 @@ def official_step(repo, case_dir, double=False, threads=2, trajectory=None):
             c = torch.zeros(reals.shape[0], 0, dtype=reals.dtype)
             # fewgen seeds libtorch's generator with this at the start of each step; DiffAugment then
             # draws in the same order on both sides (G phase: D(fake); D phase: D(fake), D(real))
-            torch.manual_seed(int(imeta["step_seed_of_first"]) + k if "step_seed_of_first" in imeta else 0)
+            torch.manual_seed(int(imeta["step_seed_of_first"]) + k)
             logits.clear()
             grads = {}
             for name, module, opt, z in (("Gboth", G, opt_g, inputs["z_G"][k]), ("Dboth", D, opt_d, inputs["z_D"][k])):
@@ -326,7 +328,6 @@ def official_step(repo, case_dir, double=False, threads=2, trajectory=None):
                         grads[key] = p.grad.detach().numpy().copy()
                         torch.nan_to_num(p.grad, nan=0, posinf=1e5, neginf=-1e5, out=p.grad)
                 opt.step()
-            beta = float(imeta["ema_beta"])
             with torch.no_grad():
                 for p_ema, p in zip(G_ema.parameters(), G.parameters()):
                     p_ema.copy_(p.lerp(p_ema, beta))
@@ -338,6 +339,8 @@ def official_step(repo, case_dir, double=False, threads=2, trajectory=None):
             step_scalars.append({"loss_G": float(-l_g.mean()),
                                  "loss_D": float(F.relu(1 + l_dg).mean() + F.relu(1 - l_dr).mean()),
                                  "D_real": float(l_dr.mean()), "D_fake": float(l_dg.mean())})
+    finally:
+        restore_d_input()
     hook.remove()
 
     after = current_state()
@@ -346,21 +349,18 @@ def official_step(repo, case_dir, double=False, threads=2, trajectory=None):
     return step_scalars[-1], grads, before, after
 
 
-@contextlib.contextmanager
-def d_input_side(side):
-    """The official D resizes its input to a hard-wired 224; fewgen's --d-input chooses the side
-    (as learning_curve.py does for its runs)."""
+def point_d_input_at(side):
+    """The official D resizes its input to a hard-wired 224; this points that resize at `side`
+    (fewgen's --d-input) and returns the function that undoes it. Also used by learning_curve.py."""
     import pg_modules.discriminator as disc_module
     original = disc_module.F
     if side != 224:
         patched = types.ModuleType("F_d_input")
         patched.__dict__.update(original.__dict__)
-        patched.interpolate = lambda x, size=None, *a, **k: original.interpolate(x, side if size == 224 else size, *a, **k)
+        patched.interpolate = lambda x, size=None, *a, **k: original.interpolate(x, side if size == 224 else size,
+                                                                                 *a, **k)
         disc_module.F = patched
-    try:
-        yield
-    finally:
-        disc_module.F = original
+    return lambda: setattr(disc_module, "F", original)
 
 
 def rel(a, b):
@@ -572,7 +572,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repo", required=True, help="checkout of autonomousvision/projected-gan")
     ap.add_argument("--work", required=True, help="folder for fewgen's exported states")
-    ap.add_argument("--cases", default=",".join(CASES), help="comma-separated (default: all eight)")
+    ap.add_argument("--cases", default=",".join(CASES), help="comma-separated (default: all nine)")
     ap.add_argument("--fixtures", help="write the JSON fixtures of StepParityTest here")
     ap.add_argument("--no-export", action="store_true", help="reuse the states already in --work")
     ap.add_argument("--ngf", type=int, default=8, help="G's width for a --steps trajectory (the fixtures use 8)")
@@ -615,7 +615,7 @@ def main():
             print(f"{case}: float32 not compared (its augmentation draws differ from the float64 step's)")
         else:
             float32_ok &= compare(case, ref64, ref32, fewgen_quantities(case_dir))
-        if case in CASES[:8]:   # D's input gradient in eval mode at 224 without augmentation
+        if case in GRID:   # D's input gradient in eval mode at 224 without augmentation
             report_input_gradient(args.repo, case_dir)
         if args.fixtures:
             os.makedirs(args.fixtures, exist_ok=True)

@@ -320,11 +320,14 @@ final class StepParity {
                     in.put("z_D", m.create(concat(zD), new Shape(total, b, zDim)));
                     in.put("reals", m.create(concat(x), new Shape(total, b, 3, r, r)));
                     SafeTensors.write(export.resolve("inputs.safetensors"), in, Map.ofEntries(
-                            Map.entry("case", c.name()), Map.entry("ema_beta", Double.toString(config.emaBeta(t.nimg()))),
+                            Map.entry("case", c.name()),
+                            Map.entry("ema_beta", Double.toString(config.emaBeta(t.nimg()))),
                             Map.entry("nimg", Long.toString(t.nimg())), Map.entry("lr", Double.toString(adam.lr())),
                             Map.entry("beta1", Double.toString(adam.beta1())),
-                            Map.entry("beta2", Double.toString(adam.beta2())), Map.entry("eps", Double.toString(adam.eps())),
+                            Map.entry("beta2", Double.toString(adam.beta2())),
+                            Map.entry("eps", Double.toString(adam.eps())),
                             Map.entry("warmup", Integer.toString(WARMUP)), Map.entry("steps", Integer.toString(steps)),
+                            // step k's seed is this + k (GanTrainer.stepSeed without recoveries)
                             Map.entry("step_seed_of_first", Long.toString(t.stepSeed(t.step()))),
                             Map.entry("d_input", Integer.toString(config.discriminator().featureInputSize()))));
                 }
