@@ -19,6 +19,11 @@ Every --eval-every kimg it writes `samples-<kimg>/` (the EMA generator's images 
 every --log-every steps a line in metrics.jsonl with fewgen's field names (kimg, loss_G, loss_D,
 D_real, D_fake), so one plotting step reads both sides.
 
+With --twin (a folder written by fewgen's TwinExport for the same --seed) the run starts from the
+state fewgen constructs for that seed and takes fewgen's batch order and per-step random seeds (its
+latents and DiffAugment's draws, whose streams PyTorch reproduces): the official code with fewgen's
+random choices, which separates those choices from fewgen's arithmetic (docs/quality.md).
+
 Resumable, like `fewgen gan train --resume`: at every sample point, and on SIGINT/SIGTERM after
 the step that is running, it writes `state.pt` (G, G_ema, D, both Adams, the torch and numpy
 random states, the epoch order, the step and the seconds trained); run the same command again and
@@ -74,6 +79,51 @@ def grid(images, cols):
     return out
 
 
+def load_twin(folder, G, G_ema, D, reals, seed, init=True):
+    """Loads fewgen's constructed state (G, G_ema, D's heads and projector) when init, and returns its
+    batch order and first step seed, from the folder TwinExport wrote; the images must decode to
+    fewgen's bytes."""
+    import torch
+    pixels = np.fromfile(os.path.join(folder, "pixels.u8"), dtype=np.uint8)
+    mine = np.rint((reals.reshape(-1).astype(np.float64) + 1) * 127.5)
+    if pixels.size != mine.size or np.any(pixels != mine):
+        raise SystemExit(f"{folder}/pixels.u8: fewgen decoded other pixels than this script")
+    meta = dict(line.split("=", 1) for line in open(os.path.join(folder, "meta.txt")).read().split())
+    if int(meta["seed"]) != seed:
+        raise SystemExit(f"{folder}: exported for seed {meta['seed']}, not --seed {seed}")
+    if init:
+        state, _ = read_safetensors(os.path.join(folder, "before.safetensors"))
+        state.update(read_safetensors(os.path.join(folder, "frozen.safetensors"))[0])
+        load(G, strip(state, "G.", "synthesis."), "G")
+        load(G_ema, strip(state, "G_ema.", "synthesis."), "G_ema")
+        heads = {k: v for k, v in strip(state, "D.").items() if not k.startswith("feature_network.pretrained.")}
+        D.load_state_dict({k: torch.from_numpy(v) for k, v in heads.items()}, strict=False)
+    order = [int(x) for x in open(os.path.join(folder, "order.txt")).read().split()]
+    return order, int(meta["step_seed_of_first"])
+
+
+def continue_from_snapshot(path, G, G_ema, D, opt_g, opt_d):
+    """Loads a fewgen snapshot (G, G_ema, D's trainable heads, Adam's second moments and step counts)
+    into the official modules and optimizers; returns the step to train next (from 1)."""
+    import torch
+    state, meta = read_safetensors(path)
+    load(G, strip(state, "G.", "synthesis."), "G")
+    load(G_ema, strip(state, "G_ema.", "synthesis."), "G_ema")
+    load(D.discriminator, strip(state, "D.discriminator."), "D's heads")
+    # beta1 is 0: Adam's first moment is the last gradient, so only the second is state
+    for opt, params, prefix, step_key in (
+            (opt_g, [(n[len("synthesis."):], p) for n, p in G.named_parameters()], "opt_G.v.", "opt_G_step"),
+            (opt_d, [("discriminator." + n, p) for n, p in D.discriminator.named_parameters()], "opt_D.v.",
+             "opt_D_step")):
+        v = strip(state, prefix)
+        for name, p in params:
+            if name not in v:
+                raise SystemExit(f"{path}: no Adam moment for {name}")
+            opt.state[p] = {"step": torch.tensor(float(meta[step_key])), "exp_avg": torch.zeros_like(p),
+                            "exp_avg_sq": torch.from_numpy(v[name]).to(p.dtype)}
+    return int(meta["step"]) + 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repo", required=True, help="checkout of autonomousvision/projected-gan")
@@ -94,6 +144,13 @@ def main():
     ap.add_argument("--sample-seed", type=int, default=123)
     ap.add_argument("--log-every", type=int, default=10)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    ap.add_argument("--twin", help="folder written by fewgen's TwinExport for the same --seed: start from fewgen's "
+                                   "constructed state and take fewgen's batch order and per-step random seeds")
+    ap.add_argument("--twin-from", help="with --twin: a fewgen snapshot of that run (G, G_ema, D's heads, both Adams' "
+                                        "moments, the step) to continue from instead of the constructed state")
+    ap.add_argument("--twin-parts", default="init,order,seeds",
+                    help="which of fewgen's random choices --twin takes (a comma-separated subset of init,order,seeds); "
+                         "the others are this script's own")
     args = ap.parse_args()
 
     import torch
@@ -115,6 +172,14 @@ def main():
     G_ema.load_state_dict(G.state_dict())
     # calc_channels ran the feature network in training mode: restore the published statistics
     load(feature_net, {k: v for k, v in state.items() if not k.startswith("classifier.")}, "feature network")
+    twin_order, twin_seed = None, None
+    if args.twin:
+        parts = set(args.twin_parts.split(","))
+        if not parts or not parts <= {"init", "order", "seeds"}:
+            raise SystemExit(f"--twin-parts {args.twin_parts}: name some of init, order, seeds")
+        twin_order, twin_seed = load_twin(args.twin, G, G_ema, D, reals, args.seed, "init" in parts)
+        twin_order = twin_order if "order" in parts else None
+        twin_seed = twin_seed if "seeds" in parts else None
     D.diffaug = True
     D.interp224 = True
     point_d_input_at(args.d_input)   # for the whole run
@@ -171,12 +236,22 @@ def main():
         os.replace(tmp, state_path)
 
     first, order, trained = 1, [], 0.0
+    if args.twin_from and not os.path.exists(state_path):
+        if not args.twin or "init" not in args.twin_parts.split(","):
+            raise SystemExit("--twin-from continues a fewgen run: it needs --twin with init among --twin-parts")
+        first = continue_from_snapshot(args.twin_from, G, G_ema, D, opt_g, opt_d)
+        log.write(json.dumps({"event": "twin_from", "snapshot": args.twin_from, "step": first - 1,
+                              "kimg": (first - 1) * args.batch / 1000}) + "\n")
     if os.path.exists(state_path):
         saved = torch.load(state_path)
         for key in ("res", "generator", "d_conv", "d_input", "ngf", "batch", "lr", "seed", "samples", "sample_seed"):
             if saved["args"][key] != getattr(args, key):
                 raise SystemExit(f"{state_path}: saved with --{key.replace('_', '-')} {saved['args'][key]}, "
                                  f"not {getattr(args, key)}; use another --out")
+        twin_then = saved["args"].get("twin_parts", "init,order,seeds") if saved["args"].get("twin") else None
+        if twin_then != (args.twin_parts if args.twin else None):
+            raise SystemExit(f"{state_path}: saved with --twin-parts {twin_then}, not "
+                             f"{args.twin_parts if args.twin else None}; use another --out")
         G.load_state_dict(saved["G"])
         G_ema.load_state_dict(saved["G_ema"])
         D.discriminator.load_state_dict(saved["D"])
@@ -187,7 +262,7 @@ def main():
         first, order, trained = saved["step"] + 1, saved["order"], saved["seconds"]
         log.write(json.dumps({"event": "resume", "step": saved["step"], "kimg": saved["step"] * args.batch / 1000}) + "\n")
         print(f"resumed {args.out} at kimg {saved['step'] * args.batch / 1000:.3f}", flush=True)
-    else:
+    elif first == 1:
         evaluate(0)
     start = time.time() - trained
     sums, counted = {"loss_G": 0.0, "loss_D": 0.0, "D_real": 0.0, "D_fake": 0.0}, 0
@@ -197,6 +272,11 @@ def main():
             # every image once per epoch, in a fresh order, as fewgen's loader (and a shuffling sampler)
             order.extend(rng.permutation(len(reals)).tolist())
         idx, order[:] = order[:args.batch], order[args.batch:]
+        if twin_order is not None:
+            idx = twin_order[(step - 1) * args.batch:step * args.batch]
+            # fewgen reseeds libtorch's generator each step (GanTrainer.stepSeed); its stream is
+            # PyTorch's, so the latents and DiffAugment's draws are fewgen's
+            torch.manual_seed(twin_seed + step - 1)
         real = torch.from_numpy(reals[idx])
         logits.clear()
         for phase, module, opt, params in (("Gboth", G, opt_g, G.parameters()),
@@ -219,7 +299,7 @@ def main():
         sums["D_real"] += float(d_real.mean())
         sums["loss_D"] += float(F.relu(1 + d_fake).mean() + F.relu(1 - d_real).mean())
         counted += 1
-        nimg += args.batch
+        # the official loop ramps the EMA up on the images before this step (cur_nimg), as fewgen
         ema_nimg = min(ema_kimg * 1000, nimg * 0.05)
         beta = 0.5 ** (args.batch / max(ema_nimg, 1e-8))
         with torch.no_grad():
@@ -227,6 +307,7 @@ def main():
                 p_ema.copy_(p.lerp(p_ema, beta))
             for b_ema, b in zip(G_ema.buffers(), G.buffers()):
                 b_ema.copy_(b)
+        nimg += args.batch
         if step == 1 and seen != {(args.d_input, args.d_input)}:
             raise SystemExit(f"D's feature network saw {seen}, expected {args.d_input}² (--d-input)")
         if step % args.log_every == 0 or step == total or stop:

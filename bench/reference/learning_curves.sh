@@ -18,6 +18,10 @@
 # machine: SIDES=fewgen and SIDES=official at once, with THREADS=1 (one thread per process; the
 # fewgen side through OMP_NUM_THREADS) and TRAIN_ONLY=1 (no scoring: score once at the end with
 # SCORE_ONLY=1, since two scorers would write the same curves.csv).
+# SIDES may also name "twin": the official loop started from fewgen's constructed state, with
+# fewgen's batch order and per-step random seeds (TwinExport, learning_curve.py --twin), which
+# separates fewgen's random choices from its arithmetic; it needs fewgen-core's test classes
+# (mvn -o test-compile) and runs like the official side (PARALLEL pairs fewgen and official only).
 set -euo pipefail
 source "$(dirname "$0")/blas_check.sh"
 repo="$1"; data="$2"; out="$3"
@@ -45,7 +49,7 @@ threads=(); omp=()
 [ -n "${THREADS:-}" ] && threads=(--threads "$THREADS") && omp=(env OMP_NUM_THREADS="$THREADS")
 SIDES="${SIDES:-fewgen official}"
 for side in $SIDES; do
-  case "$side" in fewgen|official) ;; *) echo "SIDES: unknown side '$side' (fewgen, official)" >&2; exit 2 ;; esac
+  case "$side" in fewgen|official|twin) ;; *) echo "SIDES: unknown side '$side' (fewgen, official, twin)" >&2; exit 2 ;; esac
 done
 has_side() { [[ " $SIDES " == *" $1 "* ]]; }
 "$fewgen" --version > /dev/null   # builds the jar once, before any training starts
@@ -72,6 +76,23 @@ official_side() {   # sample folders every EVERY kimg; learning_curve.py continu
   fi
 }
 
+twin_side() {   # the official loop with fewgen's random choices for this seed
+  local seed="$1" tdir="$out/twin-s$1" choices
+  choices="$tdir/fewgen-choices"
+  if ! ls -d "$tdir"/samples-"$(printf '%07.3f' "$KIMG")" >/dev/null 2>&1; then
+    local cp="$here/fewgen-cli/target/fewgen.jar:$here/fewgen-core/target/test-classes"
+    [ -f "$here/fewgen-core/target/test-classes/org/fewgen/train/TwinExport.class" ] \
+      || { echo "twin: build the test classes first (mvn -o -q test-compile)" >&2; return 1; }
+    [ -f "$choices/meta.txt" ] || java -cp "$cp" org.fewgen.train.TwinExport "$zip" "$choices" --seed "$seed" \
+      --steps "$(python3 -c "import math; print(math.ceil($KIMG * 1000 / $BATCH - 1e-9))")" --res "$RES" \
+      --generator "$GENERATOR" --d-conv "$DCONV" --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH"
+    "${limit[@]}" /usr/bin/python3 "$here/bench/reference/learning_curve.py" --repo "$repo" --data "$zip" \
+      --weights "$here/fewgen-core/src/main/resources/models/mobilenetv2_100.nsfwjs.safetensors" \
+      --res "$RES" --generator "$GENERATOR" --d-conv "$DCONV" --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH" \
+      --kimg "$KIMG" --eval-every "$EVERY" --samples "$SAMPLES" --seed "$seed" --out "$tdir" --twin "$choices" "${threads[@]}"
+  fi
+}
+
 for seed in $SEEDS; do
   [ "${SCORE_ONLY:-0}" = 1 ] && break   # score the points that exist, train nothing
   set_limit || { echo "HOURS=$HOURS reached: scoring what exists; run again to continue"; break; }
@@ -85,6 +106,7 @@ for seed in $SEEDS; do
     if has_side fewgen; then fewgen_side "$seed" || [ $? = 124 ]; fi
     if has_side official; then official_side "$seed" || [ $? = 124 ]; fi
   fi
+  if has_side twin; then twin_side "$seed" || [ $? = 124 ]; fi
 done
 [ "${TRAIN_ONLY:-0}" = 1 ] && exit 0
 
@@ -102,10 +124,11 @@ for seed in $SEEDS; do
     [ -f "$point" ] || "$fewgen" gan fid --checkpoint "$snap" --data "$zip" --num "$SAMPLES" --inception-weights "$inception" \
       --device cpu --json "$point" > /dev/null
   done
-  for folder in "$out/official-s$seed"/samples-*; do
+  for folder in "$out/official-s$seed"/samples-* "$out/twin-s$seed"/samples-*; do
     [ -d "$folder" ] || continue
+    side="$(basename "$(dirname "$folder")")"; side="${side%-s*}"
     name="$(basename "$folder")"; kimg="$(python3 -c "print(float('${name#samples-}'))")"
-    point="$out/fid/official-s$seed-$kimg.json"
+    point="$out/fid/$side-s$seed-$kimg.json"
     [ -f "$point" ] || "$fewgen" metrics fid --real "$zip" --fake "$folder" --res "$RES" \
       --inception-weights "$inception" --device cpu --json "$point" > /dev/null
   done

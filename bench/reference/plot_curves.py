@@ -30,12 +30,18 @@ from PIL import Image, ImageDraw
 def runs(out):
     """(side, seed) -> (metrics.jsonl, {kimg: grid png}) for every SIDE-sSEED folder under out:
     a fewgen run folder inside (fewgen-s0, or bf16-s0 when two fewgen settings are compared), or
-    the official loop's fakes-<kimg>.png (official-s0)."""
+    learning_curve.py's fakes-<kimg>.png beside its metrics.jsonl (official-s0, twin-s0)."""
     found = {}
     for folder in sorted(glob.glob(os.path.join(out, "*-s*"))):
-        if not os.path.isdir(folder) or os.path.basename(folder).startswith("official-s"):
+        if not os.path.isdir(folder):   # SIDE-sN.log, a side's console output, lies beside it
             continue
         side, seed = os.path.basename(folder).rsplit("-s", 1)
+        if os.path.exists(os.path.join(folder, "metrics.jsonl")):   # learning_curve.py's folder
+            grids = {}
+            for png in glob.glob(os.path.join(folder, "fakes-*.png")):
+                grids[float(os.path.basename(png)[len("fakes-"):-len(".png")])] = png
+            found[(side, seed)] = (os.path.join(folder, "metrics.jsonl"), grids)
+            continue
         run = sorted(glob.glob(os.path.join(folder, "0*")))
         if not run:
             continue
@@ -45,14 +51,6 @@ def runs(out):
             if m:
                 grids[float(m.group(1))] = png
         found[(side, seed)] = (os.path.join(run[0], "metrics.jsonl"), grids)
-    for folder in sorted(glob.glob(os.path.join(out, "official-s*"))):
-        if not os.path.isdir(folder):   # official-sN.log, the side's console output, lies beside it
-            continue
-        seed = folder.rsplit("-s", 1)[1]
-        grids = {}
-        for png in glob.glob(os.path.join(folder, "fakes-*.png")):
-            grids[float(os.path.basename(png)[len("fakes-"):-len(".png")])] = png
-        found[("official", seed)] = (os.path.join(folder, "metrics.jsonl"), grids)
     return found
 
 
