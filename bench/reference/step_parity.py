@@ -580,6 +580,11 @@ def main():
     ap.add_argument("--steps", type=int, default=1,
                     help="compare a trajectory of this many steps in float64 (losses per step, the state after "
                          "the last) instead of one step; writes no fixtures")
+    ap.add_argument("--from", dest="from_snapshot",
+                    help="start from this fewgen snapshot (a training run's, of the cases' architecture at --ngf/--batch) "
+                         "instead of the constructed state: the step's arithmetic in a trained state; needs --seed")
+    ap.add_argument("--seed", type=int, default=11, help="the run's seed, with --from (it rebuilds the run's projector)")
+    ap.add_argument("--data", help="with --from: the run's data, whose next batches become the real images")
     ap.add_argument("--float32-run", help=argparse.SUPPRESS)   # internal: one official float32 step (a BLAS subprocess)
     ap.add_argument("--float32-out", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -591,9 +596,13 @@ def main():
     cases = args.cases.split(",")
     if not args.no_export:
         cp = os.pathsep.join([os.path.join(ROOT, "fewgen-cli", "target", "fewgen.jar"), os.path.join(ROOT, "fewgen-core", "target", "test-classes")])
-        if args.fixtures and (args.ngf, args.batch) != (8, 4):
-            raise SystemExit("--ngf/--batch are for --steps trajectories; the fixtures use ngf 8, batch 4")
-        subprocess.run(["java", f"-Dfewgen.parity.ngf={args.ngf}", f"-Dfewgen.parity.batch={args.batch}", "-cp", cp,
+        if args.fixtures and ((args.ngf, args.batch, args.seed) != (8, 4, 11) or args.from_snapshot):
+            raise SystemExit("--ngf/--batch/--seed/--from are for other comparisons; the fixtures use ngf 8, batch 4, "
+                             "seed 11 and the constructed state")
+        props = [f"-Dfewgen.parity.ngf={args.ngf}", f"-Dfewgen.parity.batch={args.batch}", f"-Dfewgen.parity.seed={args.seed}"]
+        props += [f"-Dfewgen.parity.from={os.path.abspath(args.from_snapshot)}"] if args.from_snapshot else []
+        props += [f"-Dfewgen.parity.data={os.path.abspath(args.data)}"] if args.data else []
+        subprocess.run(["java"] + props + ["-cp", cp,
                         "org.fewgen.train.StepParity", args.work, f"--steps={args.steps}"] + cases, check=True)
     if args.steps > 1:
         sys.exit(0 if all(compare_trajectory(args.repo, os.path.join(args.work, case), case) for case in cases) else 1)

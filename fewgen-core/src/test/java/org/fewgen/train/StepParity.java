@@ -48,13 +48,21 @@ final class StepParity {
                     + "_" + resolution + (augment ? "_aug" : "") + (dInput != 224 ? "_d" + dInput : "");
         }
 
+        /** A case of {@link #ALL}, or any other written the same way (g-dsc_d-dsc_64_d128: no augmentation). */
         static Case parse(String name) {
             for (Case c : ALL) {
                 if (c.name().equals(name)) {
                     return c;
                 }
             }
-            throw new IllegalArgumentException("no parity case " + name);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("g-(conv|dsc)_d-(conv|dsc)_(\\d+)(_aug)?(?:_d(\\d+))?")
+                    .matcher(name);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("no parity case " + name);
+            }
+            return new Case(Integer.parseInt(m.group(3)), ConvKind.valueOf(m.group(1).toUpperCase(Locale.ROOT)),
+                    ConvKind.valueOf(m.group(2).toUpperCase(Locale.ROOT)), m.group(5) == null ? 224
+                    : Integer.parseInt(m.group(5)), m.group(4) != null);
         }
     }
 
@@ -72,6 +80,15 @@ final class StepParity {
     /** Narrow networks for the fixtures; {@code -Dfewgen.parity.ngf} and {@code .batch} set others for a trajectory. */
     static final int NGF = Integer.getInteger("fewgen.parity.ngf", 8);
     static final int BATCH = Integer.getInteger("fewgen.parity.batch", 4);
+    /**
+     * A snapshot of a training run to start from instead of the constructed state ({@code
+     * -Dfewgen.parity.from}, with the run's {@code -Dfewgen.parity.seed}, which rebuilds its projector):
+     * the step's arithmetic in a trained state, where D's logits are large. With {@code
+     * -Dfewgen.parity.data} (the run's data) the real batches are the run's next ones.
+     */
+    static final String FROM = System.getProperty("fewgen.parity.from");
+    static final long SEED = Long.getLong("fewgen.parity.seed", 11);
+    static final String DATA = System.getProperty("fewgen.parity.data");
     /** Steps trained before the compared one. */
     static final int WARMUP = 2;
     static final int SKETCH_DIM = 16;
@@ -83,7 +100,7 @@ final class StepParity {
         // no EMA ramp-up: with it, β after two steps is ~1e-3 and the EMA would merely copy G
         return TrainConfig.builder().data("parity").out(out.toString()).resolution(c.resolution())
                 .generator(c.generator()).dConv(c.dConv()).ngf(NGF).batch(BATCH).diffAugment(c.augment())
-                .dInput(c.dInput()).emaRampup(0).seed(11).device("cpu").build();
+                .dInput(c.dInput()).emaRampup(0).seed(SEED).device("cpu").build();
     }
 
     /**
@@ -286,15 +303,23 @@ final class StepParity {
         int zDim = config.generator().zDim();
         Result res = new Result();
         try (GanTrainer t = new GanTrainer(config, new FastGanNetworks(), Device.cpu())) {
+            if (FROM != null) {
+                t.loadSnapshot(Path.of(FROM));
+            }
             OptimizerConfig adam = config.optimizer();
             int total = WARMUP + steps;
             float[][] zG = new float[total][];
             float[][] zD = new float[total][];
             float[][] x = new float[total][];
+            org.fewgen.data.BatchLoader loader = DATA == null ? null : new org.fewgen.data.BatchLoader(
+                    org.fewgen.data.ImageSources.load(DATA, r, org.fewgen.data.Transform.CENTER_CROP), b, false, SEED);
             for (int k = 0; k < total; k++) {
                 zG[k] = latents(2 * k, b, zDim);
                 zD[k] = latents(2 * k + 1, b, zDim);
-                x[k] = reals(k, b, r);
+                x[k] = loader == null ? reals(k, b, r) : loader.batch(t.step() + k);
+            }
+            if (loader != null) {
+                loader.close();
             }
             // Both sides start from the state as constructed and train the warm-up themselves: a
             // state reached by fewgen's float32 warm-up depends on how its sums split (thread count,
