@@ -328,17 +328,7 @@ final class StepParity {
             // 100% on G's gradients). The constructed state is the same everywhere (seeded draws,
             // the weights file).
             if (export != null && !float64) {
-                Files.createDirectories(export);
-                t.saveSnapshot(export.resolve("before.safetensors"));
-                // a snapshot leaves out D's frozen feature network and projector (a resume rebuilds
-                // them from the weights file and the seed); the official D needs them as tensors
-                Map<String, NDArray> frozen = new LinkedHashMap<>();
-                t.discriminator().stateDict().forEach((k, v) -> {
-                    if (Snapshot.isFrozen(k)) {
-                        frozen.put("D." + k, v);
-                    }
-                });
-                SafeTensors.write(export.resolve("frozen.safetensors"), frozen, Map.of());
+                exportState(t, export);
                 try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
                     Map<String, NDArray> in = new LinkedHashMap<>();
                     in.put("z_G", m.create(concat(zG), new Shape(total, b, zDim)));
@@ -399,6 +389,23 @@ final class StepParity {
             }
         }
         return res;
+    }
+
+    /**
+     * Writes the trainer's state as the official side loads it: {@code before.safetensors} (a
+     * snapshot) and {@code frozen.safetensors} (D's feature network and projector, which a snapshot
+     * leaves out because a resume rebuilds them from the weights file and the seed).
+     */
+    static void exportState(GanTrainer t, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        t.saveSnapshot(dir.resolve("before.safetensors"));
+        Map<String, NDArray> frozen = new LinkedHashMap<>();
+        t.discriminator().stateDict().forEach((k, v) -> {
+            if (Snapshot.isFrozen(k)) {
+                frozen.put("D." + k, v);
+            }
+        });
+        SafeTensors.write(dir.resolve("frozen.safetensors"), frozen, Map.of());
     }
 
     /**

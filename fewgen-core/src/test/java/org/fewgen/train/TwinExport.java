@@ -1,7 +1,6 @@
 package org.fewgen.train;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import org.fewgen.data.ImageSources;
 import org.fewgen.data.LoaderOrder;
 import org.fewgen.data.Transform;
 import org.fewgen.gan.ConvKind;
-import org.fewgen.io.SafeTensors;
 
 /**
  * Everything random in a {@code fewgen gan train} run, for a "twin" of the official loop
@@ -71,14 +69,7 @@ public final class TwinExport {
         }
         Files.writeString(out.resolve("order.txt"), order);
         try (GanTrainer t = new GanTrainer(config, new FastGanNetworks(), Device.cpu())) {
-            t.saveSnapshot(out.resolve("before.safetensors"));
-            Map<String, NDArray> frozen = new LinkedHashMap<>();
-            t.discriminator().stateDict().forEach((k, v) -> {
-                if (Snapshot.isFrozen(k)) {
-                    frozen.put("D." + k, v);
-                }
-            });
-            SafeTensors.write(out.resolve("frozen.safetensors"), frozen, Map.of());
+            StepParity.exportState(t, out);
             Files.writeString(out.resolve("meta.txt"), "step_seed_of_first=" + t.stepSeed(0) + "\nimages="
                     + set.size() + "\nseed=" + seed + "\n");
         }
