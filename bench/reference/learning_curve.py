@@ -48,7 +48,8 @@ import zipfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from step_parity import build, load, mobilenetv2, point_d_input_at, read_safetensors, strip  # noqa: E402
+from step_parity import (build, exported_state, load, load_fewgen_state, mobilenetv2, point_d_input_at,  # noqa: E402
+                         read_safetensors, strip)
 
 
 def read_images(path):
@@ -83,7 +84,6 @@ def load_twin(folder, G, G_ema, D, reals, seed, init=True):
     """Loads fewgen's constructed state (G, G_ema, D's heads and projector) when init, and returns its
     batch order and first step seed, from the folder TwinExport wrote; the images must decode to
     fewgen's bytes."""
-    import torch
     pixels = np.fromfile(os.path.join(folder, "pixels.u8"), dtype=np.uint8)
     mine = np.rint((reals.reshape(-1).astype(np.float64) + 1) * 127.5)
     if pixels.size != mine.size or np.any(pixels != mine):
@@ -92,12 +92,7 @@ def load_twin(folder, G, G_ema, D, reals, seed, init=True):
     if int(meta["seed"]) != seed:
         raise SystemExit(f"{folder}: exported for seed {meta['seed']}, not --seed {seed}")
     if init:
-        state, _ = read_safetensors(os.path.join(folder, "before.safetensors"))
-        state.update(read_safetensors(os.path.join(folder, "frozen.safetensors"))[0])
-        load(G, strip(state, "G.", "synthesis."), "G")
-        load(G_ema, strip(state, "G_ema.", "synthesis."), "G_ema")
-        heads = {k: v for k, v in strip(state, "D.").items() if not k.startswith("feature_network.pretrained.")}
-        D.load_state_dict({k: torch.from_numpy(v) for k, v in heads.items()}, strict=False)
+        load_fewgen_state(exported_state(folder)[0], G, G_ema, D)
     order = [int(x) for x in open(os.path.join(folder, "order.txt")).read().split()]
     return order, int(meta["step_seed_of_first"])
 
@@ -107,9 +102,7 @@ def continue_from_snapshot(path, G, G_ema, D, opt_g, opt_d):
     into the official modules and optimizers; returns the step to train next (from 1)."""
     import torch
     state, meta = read_safetensors(path)
-    load(G, strip(state, "G.", "synthesis."), "G")
-    load(G_ema, strip(state, "G_ema.", "synthesis."), "G_ema")
-    load(D.discriminator, strip(state, "D.discriminator."), "D's heads")
+    load_fewgen_state(state, G, G_ema, D, projector=False)
     # beta1 is 0: Adam's first moment is the last gradient, so only the second is state
     for opt, params, prefix, step_key in (
             (opt_g, [(n[len("synthesis."):], p) for n, p in G.named_parameters()], "opt_G.v.", "opt_G_step"),
@@ -173,8 +166,8 @@ def main():
     # calc_channels ran the feature network in training mode: restore the published statistics
     load(feature_net, {k: v for k, v in state.items() if not k.startswith("classifier.")}, "feature network")
     twin_order, twin_seed = None, None
+    parts = set(args.twin_parts.split(",")) if args.twin else set()
     if args.twin:
-        parts = set(args.twin_parts.split(","))
         if not parts or not parts <= {"init", "order", "seeds"}:
             raise SystemExit(f"--twin-parts {args.twin_parts}: name some of init, order, seeds")
         twin_order, twin_seed = load_twin(args.twin, G, G_ema, D, reals, args.seed, "init" in parts)
@@ -237,7 +230,7 @@ def main():
 
     first, order, trained = 1, [], 0.0
     if args.twin_from and not os.path.exists(state_path):
-        if not args.twin or "init" not in args.twin_parts.split(","):
+        if "init" not in parts:
             raise SystemExit("--twin-from continues a fewgen run: it needs --twin with init among --twin-parts")
         first = continue_from_snapshot(args.twin_from, G, G_ema, D, opt_g, opt_d)
         log.write(json.dumps({"event": "twin_from", "snapshot": args.twin_from, "step": first - 1,

@@ -66,30 +66,30 @@ print(max([float(os.path.basename(l.strip())[len('snapshot-'):-len('.safetensors
   fi
 }
 
-official_side() {   # sample folders every EVERY kimg; learning_curve.py continues from its state.pt
-  local seed="$1" odir="$out/official-s$1"
-  if ! ls -d "$odir"/samples-"$(printf '%07.3f' "$KIMG")" >/dev/null 2>&1; then
-    "${limit[@]}" /usr/bin/python3 "$here/bench/reference/learning_curve.py" --repo "$repo" --data "$zip" \
-      --weights "$here/fewgen-core/src/main/resources/models/mobilenetv2_100.nsfwjs.safetensors" \
-      --res "$RES" --generator "$GENERATOR" --d-conv "$DCONV" --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH" \
-      --kimg "$KIMG" --eval-every "$EVERY" --samples "$SAMPLES" --seed "$seed" --out "$odir" "${threads[@]}"
-  fi
+official_loop() {   # seed out [extra options]: learning_curve.py, which continues from its state.pt
+  local seed="$1" odir="$2"; shift 2
+  "${limit[@]}" /usr/bin/python3 "$here/bench/reference/learning_curve.py" --repo "$repo" --data "$zip" \
+    --weights "$here/fewgen-core/src/main/resources/models/mobilenetv2_100.nsfwjs.safetensors" \
+    --res "$RES" --generator "$GENERATOR" --d-conv "$DCONV" --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH" \
+    --kimg "$KIMG" --eval-every "$EVERY" --samples "$SAMPLES" --seed "$seed" --out "$odir" "${threads[@]}" "$@"
+}
+last_point_done() { ls -d "$1"/samples-"$(printf '%07.3f' "$KIMG")" >/dev/null 2>&1; }
+
+official_side() {   # sample folders every EVERY kimg
+  last_point_done "$out/official-s$1" || official_loop "$1" "$out/official-s$1"
 }
 
 twin_side() {   # the official loop with fewgen's random choices for this seed
   local seed="$1" tdir="$out/twin-s$1" choices
   choices="$tdir/fewgen-choices"
-  if ! ls -d "$tdir"/samples-"$(printf '%07.3f' "$KIMG")" >/dev/null 2>&1; then
+  if ! last_point_done "$tdir"; then
     local cp="$here/fewgen-cli/target/fewgen.jar:$here/fewgen-core/target/test-classes"
     [ -f "$here/fewgen-core/target/test-classes/org/fewgen/train/TwinExport.class" ] \
       || { echo "twin: build the test classes first (mvn -o -q test-compile)" >&2; return 1; }
     [ -f "$choices/meta.txt" ] || java -cp "$cp" org.fewgen.train.TwinExport "$zip" "$choices" --seed "$seed" \
       --steps "$(python3 -c "import math; print(math.ceil($KIMG * 1000 / $BATCH - 1e-9))")" --res "$RES" \
       --generator "$GENERATOR" --d-conv "$DCONV" --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH"
-    "${limit[@]}" /usr/bin/python3 "$here/bench/reference/learning_curve.py" --repo "$repo" --data "$zip" \
-      --weights "$here/fewgen-core/src/main/resources/models/mobilenetv2_100.nsfwjs.safetensors" \
-      --res "$RES" --generator "$GENERATOR" --d-conv "$DCONV" --d-input "$DINPUT" --ngf "$NGF" --batch "$BATCH" \
-      --kimg "$KIMG" --eval-every "$EVERY" --samples "$SAMPLES" --seed "$seed" --out "$tdir" --twin "$choices" "${threads[@]}"
+    official_loop "$seed" "$tdir" --twin "$choices"
   fi
 }
 

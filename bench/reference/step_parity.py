@@ -204,6 +204,17 @@ def exported_state(case_dir):
     return state, meta
 
 
+def load_fewgen_state(state, G, G_ema, D, projector=True):
+    """fewgen's G, G_ema, D heads and (with projector) D's random projector, by fewgen's names, into
+    the official modules; D's pretrained feature network is loaded apart. A snapshot holds no
+    projector (a resume rebuilds it from the seed): projector=False for one."""
+    load(G, strip(state, "G.", "synthesis."), "G")
+    load(G_ema, strip(state, "G_ema.", "synthesis."), "G_ema")
+    load(D.discriminator, strip(state, "D.discriminator."), "D's heads")
+    if projector:
+        load(D.feature_network.scratch, strip(state, "D.feature_network.scratch."), "D's projector")
+
+
 def snapshot_config(meta):
     """The settings this script needs from a snapshot's config, by the flat names fewgen wrote before
     its config became nested records (generator, discriminator, optimizer, run); both forms are read."""
@@ -242,15 +253,7 @@ def official_step(repo, case_dir, double=False, threads=2, trajectory=None):
     # network in training mode (calc_channels), which moves every BatchNorm running statistic 10%
     # towards those of a black image; load the weights again so both sides use the published ones
     load(feature_net, strip(state, "D.feature_network.pretrained."), "feature network")
-    load(G, strip(state, "G.", "synthesis."), "G")
-    load(G_ema, strip(state, "G_ema.", "synthesis."), "G_ema")
-    d_state = {k: v for k, v in strip(state, "D.").items() if not k.startswith("feature_network.pretrained.")}
-    d_own = {k for k in D.state_dict() if not k.startswith("feature_network.pretrained.")}
-    load_d = {k: v for k, v in d_state.items()}
-    missing = [k for k in d_own if k not in load_d and not k.endswith("num_batches_tracked")]
-    if missing:
-        raise SystemExit(f"D: names differ; missing {missing[:5]}")
-    D.load_state_dict({k: torch.from_numpy(v) for k, v in load_d.items()}, strict=False)
+    load_fewgen_state(state, G, G_ema, D)
     D.diffaug = bool(config["diffAugment"])
     if double:
         # the same step in float64: the measure of how far float32 rounding alone moves each value

@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.fewgen.data.BatchLoader;
+import org.fewgen.data.ImageSources;
+import org.fewgen.data.Transform;
 import org.fewgen.gan.ConvKind;
 import org.fewgen.io.SafeTensors;
 
@@ -16,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One full training step of fewgen set up so that the official Projected GAN code can run the
@@ -48,6 +53,8 @@ final class StepParity {
                     + "_" + resolution + (augment ? "_aug" : "") + (dInput != 224 ? "_d" + dInput : "");
         }
 
+        private static final Pattern CASE_NAME = Pattern.compile("g-(conv|dsc)_d-(conv|dsc)_(\\d+)(_aug)?(?:_d(\\d+))?");
+
         /** A case of {@link #ALL}, or any other written the same way (g-dsc_d-dsc_64_d128: no augmentation). */
         static Case parse(String name) {
             for (Case c : ALL) {
@@ -55,8 +62,7 @@ final class StepParity {
                     return c;
                 }
             }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("g-(conv|dsc)_d-(conv|dsc)_(\\d+)(_aug)?(?:_d(\\d+))?")
-                    .matcher(name);
+            Matcher m = CASE_NAME.matcher(name);
             if (!m.matches()) {
                 throw new IllegalArgumentException("no parity case " + name);
             }
@@ -311,15 +317,13 @@ final class StepParity {
             float[][] zG = new float[total][];
             float[][] zD = new float[total][];
             float[][] x = new float[total][];
-            org.fewgen.data.BatchLoader loader = DATA == null ? null : new org.fewgen.data.BatchLoader(
-                    org.fewgen.data.ImageSources.load(DATA, r, org.fewgen.data.Transform.CENTER_CROP), b, false, SEED);
-            for (int k = 0; k < total; k++) {
-                zG[k] = latents(2 * k, b, zDim);
-                zD[k] = latents(2 * k + 1, b, zDim);
-                x[k] = loader == null ? reals(k, b, r) : loader.batch(t.step() + k);
-            }
-            if (loader != null) {
-                loader.close();
+            try (BatchLoader loader = DATA == null ? null
+                    : new BatchLoader(ImageSources.load(DATA, r, Transform.CENTER_CROP), b, false, SEED)) {
+                for (int k = 0; k < total; k++) {
+                    zG[k] = latents(2 * k, b, zDim);
+                    zD[k] = latents(2 * k + 1, b, zDim);
+                    x[k] = loader == null ? reals(k, b, r) : loader.batch(t.step() + k);
+                }
             }
             // Both sides start from the state as constructed and train the warm-up themselves: a
             // state reached by fewgen's float32 warm-up depends on how its sums split (thread count,
