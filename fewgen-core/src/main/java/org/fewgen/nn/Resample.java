@@ -153,7 +153,7 @@ public final class Resample {
     /** Weights computed in double as a tensor of {@code like}'s type; for float32 rounded as float arithmetic rounds them. */
     private static NDArray weights(NDManager m, double[] w, Shape shape, NDArray like) {
         if (like.getDataType() == DataType.FLOAT64) {
-            return m.create(w, shape).toDevice(like.getDevice(), false);
+            return Tensors.fromHost(m, w, shape, like.getDevice());
         }
         float[] f = new float[w.length];
         for (int i = 0; i < w.length; i++) {

@@ -61,6 +61,13 @@ public final class Tensors {
         }
     }
 
+    /** {@link #fromHost(NDManager, float[], Shape, Device)} for float64 values. */
+    public static NDArray fromHost(NDManager manager, double[] values, Shape shape, Device device) {
+        try (NDArray wrapped = manager.create(values, shape)) {
+            return ownedCopy(wrapped, device);
+        }
+    }
+
     /** {@link #fromHost(NDManager, float[], Shape, Device)} for int64 values. */
     public static NDArray fromHost(NDManager manager, long[] values, Shape shape, Device device) {
         try (NDArray wrapped = manager.create(values, shape)) {

@@ -73,6 +73,7 @@ public final class GanTrainer implements AutoCloseable {
     private PhaseTimer timer;
     private LongPredicate nonFiniteInjector;
     private BiConsumer<String, Map<String, NDArray>> gradientObserver;
+    private Runnable beforeBackward;
 
     /** What one step did; logit means and losses are NaN unless they were read back. */
     public record StepResult(long step, boolean gSkipped, boolean dSkipped, float lossG, float lossD,
@@ -159,6 +160,15 @@ public final class GanTrainer implements AutoCloseable {
      */
     void setGradientObserver(BiConsumer<String, Map<String, NDArray>> observer) {
         this.gradientObserver = observer;
+    }
+
+    /**
+     * Test hook: runs just before each backward pass, G's and D's, while autograd holds what the
+     * forward saved (a test collects garbage there and reuses freed memory, which must change
+     * nothing).
+     */
+    void setBeforeBackward(Runnable hook) {
+        this.beforeBackward = hook;
     }
 
     private void lap(Phase p) {
@@ -265,6 +275,9 @@ public final class GanTrainer implements AutoCloseable {
                     lossG = lossG.add(Float.NaN);
                 }
                 lap(Phase.G_FORWARD);
+                if (beforeBackward != null) {
+                    beforeBackward.run();
+                }
                 gc.backward(lossG);
                 lap(Phase.G_BACKWARD);
             }
@@ -304,6 +317,9 @@ public final class GanTrainer implements AutoCloseable {
             realLogits = discriminator.apply(reals);
             lap(Phase.D_FORWARD_REAL);
             lossD = HingeLoss.discriminator(realLogits, fakeLogits);
+            if (beforeBackward != null) {
+                beforeBackward.run();
+            }
             gc.backward(lossD);
             lap(Phase.D_BACKWARD);
         }

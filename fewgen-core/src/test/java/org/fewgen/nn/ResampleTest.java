@@ -4,8 +4,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import org.fewgen.FreedHostMemory;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,6 +103,47 @@ class ResampleTest {
             assertThat(y[1]).isCloseTo(-3f, within(1e-5f)); // −3 · sigmoid(100)
             assertThat(Activations.swish(m.create(new float[] {0f, 20f})).toFloatArray())
                     .containsExactly(new float[] {0f, 20f}, within(1e-5f));
+        }
+    }
+
+    /**
+     * A float64 resize inside {@link Tensors#scoped} (as the discriminator runs it) must keep the
+     * weights autograd saved for backward: the scope closes their Java handles, and memory that
+     * DJL's {@code create} merely wraps is then freed and reused by whatever allocates next. The
+     * gradient after a garbage collection and fresh allocations must equal the one computed while
+     * every handle is still open.
+     */
+    @Test
+    void float64BackwardSurvivesTheScopeThatMadeItsWeights() {
+        // 6 → 13 takes the matrix form, 256 → 260 the gather form
+        for (int side : new int[] {6, Resample.GATHER_FROM_SIZE}) {
+            int out = side == 6 ? 13 : side + 4;
+            try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+                NDArray x = m.randomNormal(new Shape(1, 2, side, side)).toType(DataType.FLOAT64, false);
+                NDArray g = m.randomNormal(new Shape(1, 2, out, out)).toType(DataType.FLOAT64, false);
+                double[] expected = resizeGradient(m, x, g, false);
+                double[] afterChurn = resizeGradient(m, x, g, true);
+                assertThat(afterChurn).as("float64 gradient of a scoped resize %d → %d after the scope closed", side, out)
+                        .containsExactly(expected);
+            }
+        }
+    }
+
+    /** d(sum(resize(x) * g))/dx of a scoped resize, with freed host memory reused before backward if {@code churn}. */
+    private static double[] resizeGradient(NDManager m, NDArray x, NDArray g, boolean churn) {
+        try (NDManager sub = m.newSubManager()) {
+            NDArray leaf = x.duplicate();
+            leaf.attach(sub);
+            leaf.setRequiresGradient(true);
+            long out = g.getShape().get(2);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray y = Tensors.scoped(() -> Resample.bilinear(leaf, out, out, false));
+                if (churn) {
+                    FreedHostMemory.reuse();
+                }
+                gc.backward(y.mul(g).sum());
+            }
+            return leaf.getGradient().toDoubleArray();
         }
     }
 }
