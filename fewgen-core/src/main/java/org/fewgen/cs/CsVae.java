@@ -58,12 +58,14 @@ public final class CsVae extends Module {
         NDArray mu = h.get(new NDIndex(":, :" + latent));
         NDArray logVar = h.get(new NDIndex(":, " + latent + ":"));
         NDArray eps = x.getManager().randomNormal(0f, 1f, mu.getShape(), DataType.FLOAT32, x.getDevice());
-        NDArray z = mu.add(logVar.mul(0.5f).exp().mul(eps));
+        // numbers that autograd keeps for backward are Tensors.scalar, not DJL's (see there)
+        NDArray z = mu.add(logVar.mul(Tensors.scalar(logVar, 0.5)).exp().mul(eps));
         NDArray logits = decoder.forward(z);
         // log(1 + e^l) − x·l, written stably as max(l, 0) + log(1 + e^−|l|) − x·l
-        NDArray bce = logits.maximum(0f).add(logits.abs().neg().exp().add(1f).log()).sub(logits.mul(x)).sum();
-        NDArray kl = logVar.add(1f).sub(mu.square()).sub(logVar.exp()).sum().mul(-0.5f);
-        return bce.add(kl).div(x.getShape().get(0));
+        NDArray bce = logits.maximum(Tensors.scalar(logits, 0)).add(logits.abs().neg().exp().add(1f).log())
+                .sub(logits.mul(x)).sum();
+        NDArray kl = logVar.add(1f).sub(mu.square()).sub(logVar.exp()).sum().mul(Tensors.scalar(logVar, -0.5));
+        return bce.add(kl).div(Tensors.scalar(x, x.getShape().get(0)));
     }
 
     /** Trains with Adam (lr 1e-3) for the given epochs; returns the last epoch's mean loss. */
@@ -151,6 +153,12 @@ public final class CsVae extends Module {
         };
     }
 
+    /** The recovery objective ‖A·G(z) − y‖² + λ‖z‖², summed over all rows of {@code z}; {@code aT} is Aᵀ. */
+    NDArray recoveryLoss(NDArray z, NDArray aT, NDArray y, double lambda) {
+        NDArray residual = generate(z).matMul(aT).sub(y);
+        return residual.square().sum().add(z.square().sum().mul(Tensors.scalar(z, lambda)));
+    }
+
     float[] recoverChunk(float[] a, int m, float[] y, int k, double lambda, int restarts, int steps, float lr,
                          long seed) {
         try (NDManager sub = manager.newSubManager()) {
@@ -175,8 +183,7 @@ public final class CsVae extends Module {
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                        NDArray residual = generate(z).matMul(aT).sub(yArr);
-                        NDArray loss = residual.square().sum().add(z.square().sum().mul((float) lambda));
+                        NDArray loss = recoveryLoss(z, aT, yArr, lambda);
                         gc.backward(loss);
                     }
                     adam.step();

@@ -131,13 +131,9 @@ public final class UaeTrainer {
                             NDArray batch = train.get(dataManager.create(idx));
                             NDArray loss;
                             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                                NDArray recon = model.decode(model.measureWithFreshNoise(batch));
-                                loss = recon.sub(batch).square().sum().div(config.batch());
-                                NDArray objective = loss;
-                                if (config.encoderL2() > 0 && trainEncoder) {
-                                    objective = loss.add(model.encoder().squaredWeightNorm().mul(config.encoderL2()));
-                                }
-                                gc.backward(objective);
+                                NDArray[] lossAndObjective = objective(model, batch, config, trainEncoder);
+                                loss = lossAndObjective[0];
+                                gc.backward(lossAndObjective[1]);
                             }
                             adam.step();
                             if (config.rowNorm() > 0 && trainEncoder) {
@@ -196,6 +192,23 @@ public final class UaeTrainer {
         }
         double perEpoch = epochsRun == 0 ? 0 : (System.nanoTime() - start) / 1e9 / epochsRun;
         return new Outcome(bestEpoch, bestValid, epochsDone, perEpoch);
+    }
+
+    /**
+     * One batch's loss (squared reconstruction error summed over pixels, averaged over the batch)
+     * and the objective backward runs on (the loss plus the encoder's L2 penalty, when it trains).
+     * Numbers autograd keeps are {@link Tensors#scalar}, not DJL's, whose memory backward could
+     * find freed.
+     */
+    static NDArray[] objective(UncertaintyAutoencoder model, NDArray batch, UaeConfig config, boolean trainEncoder) {
+        NDArray recon = model.decode(model.measureWithFreshNoise(batch));
+        NDArray loss = recon.sub(batch).square().sum().div(Tensors.scalar(batch, config.batch()));
+        NDArray objective = loss;
+        if (config.encoderL2() > 0 && trainEncoder) {
+            NDArray norm = model.encoder().squaredWeightNorm();
+            objective = loss.add(norm.mul(Tensors.scalar(norm, config.encoderL2())));
+        }
+        return new NDArray[] {loss, objective};
     }
 
     /** A terminal bar over an epoch's steps, or null without a terminal (the epoch lines suffice). */

@@ -61,6 +61,20 @@ public final class Tensors {
         }
     }
 
+    /**
+     * A 0-dim tensor holding {@code value} in {@code like}'s type and on its device, in memory that
+     * libtorch owns. Arithmetic with a number where autograd records the op must use it instead of
+     * DJL's {@code x.mul(0.5f)}: DJL wraps the number in a Java buffer and closes it at once, while
+     * {@code mul}, {@code div}, {@code maximum} and {@code pow} keep it for backward, which then
+     * reads freed memory after a garbage collection (measured: a gradient of 777 for {@code
+     * d(0.5 x)/dx} once the freed buffer was reused; the test FreedHostMemory makes it certain).
+     */
+    public static NDArray scalar(NDArray like, double value) {
+        try (NDArray wrapped = like.getManager().create(value)) {
+            return ownedCopy(wrapped, like.getDevice()).toType(like.getDataType(), false);
+        }
+    }
+
     /** {@link #fromHost(NDManager, float[], Shape, Device)} for float64 values. */
     public static NDArray fromHost(NDManager manager, double[] values, Shape shape, Device device) {
         try (NDArray wrapped = manager.create(values, shape)) {
