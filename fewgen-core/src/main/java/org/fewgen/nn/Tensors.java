@@ -71,7 +71,8 @@ public final class Tensors {
      */
     public static NDArray scalar(NDArray like, double value) {
         try (NDArray wrapped = like.getManager().create(value)) {
-            return ownedCopy(wrapped, like.getDevice()).toType(like.getDataType(), false);
+            // a copying conversion is libtorch's memory already: one copy, then the device
+            return wrapped.toType(like.getDataType(), true).toDevice(like.getDevice(), false);
         }
     }
 

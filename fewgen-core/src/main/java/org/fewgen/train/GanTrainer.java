@@ -171,6 +171,12 @@ public final class GanTrainer implements AutoCloseable {
         this.beforeBackward = hook;
     }
 
+    private void runBeforeBackward() {
+        if (beforeBackward != null) {
+            beforeBackward.run();
+        }
+    }
+
     private void lap(Phase p) {
         if (timer != null) {
             timer.phaseEnded(p);
@@ -275,9 +281,7 @@ public final class GanTrainer implements AutoCloseable {
                     lossG = lossG.add(Float.NaN);
                 }
                 lap(Phase.G_FORWARD);
-                if (beforeBackward != null) {
-                    beforeBackward.run();
-                }
+                runBeforeBackward();
                 gc.backward(lossG);
                 lap(Phase.G_BACKWARD);
             }
@@ -317,9 +321,7 @@ public final class GanTrainer implements AutoCloseable {
             realLogits = discriminator.apply(reals);
             lap(Phase.D_FORWARD_REAL);
             lossD = HingeLoss.discriminator(realLogits, fakeLogits);
-            if (beforeBackward != null) {
-                beforeBackward.run();
-            }
+            runBeforeBackward();
             gc.backward(lossD);
             lap(Phase.D_BACKWARD);
         }

@@ -8,12 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import org.fewgen.FreedHostMemory;
+import org.fewgen.TestNumerics;
 import org.fewgen.nn.Module;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -60,25 +59,12 @@ class HostMemoryCsTest {
     }
 
     private static void assertSameGradients(String what, Function<NDManager, Module> build, Objective objective) {
-        List<double[]> plain = gradients(build, objective, false);
-        List<double[]> reused = gradients(build, objective, true);
-        assertThat(reused.size()).isEqualTo(plain.size());
-        List<String> changed = new ArrayList<>();
-        for (int i = 0; i < plain.size(); i++) {
-            double[] a = plain.get(i);
-            double[] b = reused.get(i);
-            for (int j = 0; j < a.length; j++) {
-                if (Double.doubleToLongBits(a[j]) != Double.doubleToLongBits(b[j])) {
-                    changed.add("gradient " + i + " [" + j + "]: " + a[j] + " became " + b[j]);
-                    break;
-                }
-            }
-        }
-        assertThat(changed).as("%s: what reusing freed host memory before backward changed", what).isEmpty();
+        assertThat(TestNumerics.bitwiseDifferences(gradients(build, objective, false), gradients(build, objective, true)))
+                .as("%s: what reusing freed host memory before backward changed", what).isEmpty();
     }
 
     /** Every parameter's gradient after one backward from a fixed seed, with freed memory reused first if asked. */
-    private static List<double[]> gradients(Function<NDManager, Module> build, Objective objective, boolean reuse) {
+    private static Map<String, double[]> gradients(Function<NDManager, Module> build, Objective objective, boolean reuse) {
         try (NDManager m = NDManager.newBaseManager("PyTorch"); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             JniUtils.setSeed(5);
@@ -95,7 +81,7 @@ class HostMemoryCsTest {
             Map<String, double[]> out = new LinkedHashMap<>();
             model.namedParameters().forEach((k, p) -> out.put(k, p.getGradient().toType(
                     ai.djl.ndarray.types.DataType.FLOAT64, true).toDoubleArray()));
-            return new ArrayList<>(out.values());
+            return out;
         }
     }
 }

@@ -2,13 +2,14 @@ package org.fewgen.train;
 
 import ai.djl.Device;
 import org.fewgen.FreedHostMemory;
+import org.fewgen.TestNumerics;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,51 +31,26 @@ class HostMemoryStepTest {
     @ParameterizedTest
     @CsvSource({"g-conv_d-conv_64, false", "g-dsc_d-dsc_64_aug_d128, false", "g-dsc_d-conv_64, true"})
     void stepsDoNotChangeWhenFreedHostMemoryIsReused(String name, boolean float64) {
-        List<double[]> plain = steps(name, float64, false);
-        names.clear();
-        List<double[]> churned = steps(name, float64, true);
-        assertThat(churned.size()).as("%s (float64 %s): recorded quantities (a non-finite loss skips a step's)", name,
-                float64).isEqualTo(plain.size());
-        List<String> changed = new ArrayList<>();
-        for (int i = 0; i < plain.size(); i++) {
-            double[] a = plain.get(i);
-            double[] c = churned.get(i);
-            int differing = 0;
-            for (int j = 0; j < a.length; j++) {
-                // bit for bit, NaN included
-                if (Double.doubleToLongBits(a[j]) != Double.doubleToLongBits(c[j])) {
-                    differing++;
-                }
-            }
-            if (differing > 0) {
-                changed.add(quantity(i, a.length) + ": " + differing + " of " + a.length + " values");
-            }
-        }
-        assertThat(changed).as("%s (float64 %s): what reusing freed host memory changed", name, float64).isEmpty();
+        // a non-finite loss would skip a step's gradients: they then show as missing
+        assertThat(TestNumerics.bitwiseDifferences(steps(name, float64, false), steps(name, float64, true)))
+                .as("%s (float64 %s): what reusing freed host memory changed", name, float64).isEmpty();
     }
 
-    private final List<String> names = new ArrayList<>();
-
-    private String quantity(int i, int size) {
-        return i < names.size() ? names.get(i) : "#" + i;
-    }
-
-    /** The losses and the G and D gradients of three steps, in the order they occur. */
-    private List<double[]> steps(String name, boolean float64, boolean reuseFreedMemory) {
+    /** The losses and the G and D gradients of three steps, by step and name. */
+    private Map<String, double[]> steps(String name, boolean float64, boolean reuseFreedMemory) {
         StepParity.Case c = StepParity.Case.parse(name);
         TrainConfig config = StepParity.config(c, tmp.resolve(name + (reuseFreedMemory ? "-reuse" : "-plain")));
         int b = config.run().batch();
         int r = config.generator().resolution();
         int zDim = config.generator().zDim();
-        List<double[]> out = new ArrayList<>();
+        Map<String, double[]> out = new LinkedHashMap<>();
         try (GanTrainer t = new GanTrainer(config, new FastGanNetworks(), Device.cpu())) {
             if (float64) {
                 StepParity.toFloat64(t);
             }
             t.setGradientObserver((who, params) -> params.forEach((k, p) -> {
                 if (p.hasGradient()) {
-                    out.add(StepParity.host(p.getGradient()));
-                    names.add("step " + t.step() + " grad " + who + "." + k);
+                    out.put("step " + t.step() + " grad " + who + "." + k, StepParity.host(p.getGradient()));
                 }
             }));
             if (reuseFreedMemory) {
@@ -83,8 +59,7 @@ class HostMemoryStepTest {
             for (int k = 0; k < 3; k++) {
                 GanTrainer.StepResult s = t.trainStep(StepParity.reals(k, b, r), StepParity.latents(2 * k, b, zDim),
                         StepParity.latents(2 * k + 1, b, zDim), true);
-                out.add(new double[] {s.lossG(), s.lossD(), s.dReal(), s.dFake()});
-                names.add("step " + k + " losses");
+                out.put("step " + k + " losses", new double[] {s.lossG(), s.lossD(), s.dReal(), s.dFake()});
             }
         }
         return out;
