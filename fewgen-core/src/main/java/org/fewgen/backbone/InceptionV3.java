@@ -78,6 +78,7 @@ public final class InceptionV3 extends Module {
     private final Variant variant;
     private final Layer[] layers;
     private NsfwHead fc;
+    private boolean folded;
     private String weightsSource = "random initialisation";
 
     /**
@@ -112,26 +113,36 @@ public final class InceptionV3 extends Module {
         };
         setTrainable(false);
         setAlwaysEval(true);
-        foldBatchNorms();
+        foldBatchNorm(true);
     }
 
     @Override
     public void loadStateDict(Map<String, NDArray> source, boolean strict, String origin) {
         super.loadStateDict(source, strict, origin);
-        foldBatchNorms();
+        foldBatchNorm(folded);
     }
 
-    /** Every {@code BasicConv2d} folds its batch norm from the current weights. */
-    private void foldBatchNorms() {
-        foldAll(this);
+    /**
+     * Runs every conv + batch norm as one convolution ({@link BatchNorm2d#fold}; on from
+     * construction, the network being frozen and always in eval mode), or goes back to separate
+     * ops. The results agree to float rounding. The folded weights follow {@link #loadStateDict}.
+     */
+    public void foldBatchNorm(boolean on) {
+        folded = on;
+        foldAll(this, on);
     }
 
-    private static void foldAll(Module m) {
+    /** Whether {@link #foldBatchNorm} is on. */
+    public boolean isBatchNormFolded() {
+        return folded;
+    }
+
+    private static void foldAll(Module m, boolean on) {
         if (m instanceof BasicConv2d b) {
-            b.fold();
+            b.fold(on);
         }
         for (Module child : m.children().values()) {
-            foldAll(child);
+            foldAll(child, on);
         }
     }
 
@@ -324,12 +335,15 @@ public final class InceptionV3 extends Module {
             return JniUtils.relu(Tensors.pt(y));
         }
 
-        /** Folds the batch norm into the convolution again from the current weights. */
-        void fold() {
+        /** Folds the batch norm into the convolution again from the current weights, or unfolds. */
+        void fold(boolean on) {
             if (folded != null) {
                 folded.close();
+                folded = null;
             }
-            folded = bn.fold(conv.weight());
+            if (on) {
+                folded = bn.fold(conv.weight());
+            }
         }
     }
 
