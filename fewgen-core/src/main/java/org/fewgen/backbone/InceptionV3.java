@@ -78,6 +78,7 @@ public final class InceptionV3 extends Module {
     private final Variant variant;
     private final Layer[] layers;
     private NsfwHead fc;
+    private boolean folded;
     private String weightsSource = "random initialisation";
 
     /**
@@ -112,6 +113,37 @@ public final class InceptionV3 extends Module {
         };
         setTrainable(false);
         setAlwaysEval(true);
+        foldBatchNorm(true);
+    }
+
+    @Override
+    public void loadStateDict(Map<String, NDArray> source, boolean strict, String origin) {
+        super.loadStateDict(source, strict, origin);
+        foldBatchNorm(folded);
+    }
+
+    /**
+     * Runs every conv + batch norm as one convolution ({@link BatchNorm2d#fold}; on from
+     * construction, the network being frozen and always in eval mode), or goes back to separate
+     * ops. The results agree to float rounding. The folded weights follow {@link #loadStateDict}.
+     */
+    public void foldBatchNorm(boolean on) {
+        folded = on;
+        foldAll(this, on);
+    }
+
+    /** Whether {@link #foldBatchNorm} is on. */
+    public boolean isBatchNormFolded() {
+        return folded;
+    }
+
+    private static void foldAll(Module m, boolean on) {
+        if (m instanceof BasicConv2d b) {
+            b.fold(on);
+        }
+        for (Module child : m.children().values()) {
+            foldAll(child, on);
+        }
     }
 
     /**
@@ -256,20 +288,35 @@ public final class InceptionV3 extends Module {
 
         @Override
         public NDArray forward(NDArray x) {
-            if (Autocast.lowersConv(1, weight.getShape().get(1), weight.getShape().get(0))) {
-                return Autocast.raise(JniUtils.convolution(Tensors.pt(Autocast.lower(x)),
-                        Tensors.pt(Autocast.lower(weight)), null, new Shape(stride, stride), new Shape(padH, padW),
+            return forward(x, weight, null);
+        }
+
+        /** This convolution's shape and stride with another weight and a bias (a folded batch norm). */
+        NDArray forward(NDArray x, NDArray w, NDArray bias) {
+            if (Autocast.lowersConv(1, w.getShape().get(1), w.getShape().get(0))) {
+                NDArray b = Autocast.lower(bias);
+                return Autocast.raise(JniUtils.convolution(Tensors.pt(Autocast.lower(x)), Tensors.pt(Autocast.lower(w)),
+                        b == null ? null : Tensors.pt(b), new Shape(stride, stride), new Shape(padH, padW),
                         new Shape(1, 1), 1));
             }
-            return JniUtils.convolution(Tensors.pt(x), Tensors.pt(weight), null, new Shape(stride, stride),
-                    new Shape(padH, padW), new Shape(1, 1), 1);
+            return JniUtils.convolution(Tensors.pt(x), Tensors.pt(w), bias == null ? null : Tensors.pt(bias),
+                    new Shape(stride, stride), new Shape(padH, padW), new Shape(1, 1), 1);
+        }
+
+        NDArray weight() {
+            return weight;
         }
     }
 
-    /** torchvision {@code BasicConv2d}: {@code conv} (no bias), {@code bn} (eps 1e-3), ReLU. */
+    /**
+     * torchvision {@code BasicConv2d}: {@code conv} (no bias), {@code bn} (eps 1e-3), ReLU. The
+     * network is frozen and always in eval mode, so the batch norm runs folded into the
+     * convolution ({@link BatchNorm2d#fold}) once {@link #fold} has run.
+     */
     static final class BasicConv2d extends Module implements Layer {
         private final KernelConv conv;
         private final BatchNorm2d bn;
+        private BatchNorm2d.Folded folded;
 
         BasicConv2d(NDManager manager, int in, int out, int kh, int kw, int stride, int padH, int padW) {
             super(manager);
@@ -284,7 +331,19 @@ public final class InceptionV3 extends Module {
 
         @Override
         public NDArray forward(NDArray x) {
-            return JniUtils.relu(Tensors.pt(bn.forward(conv.forward(x))));
+            NDArray y = folded != null ? conv.forward(x, folded.weight(), folded.bias()) : bn.forward(conv.forward(x));
+            return JniUtils.relu(Tensors.pt(y));
+        }
+
+        /** Folds the batch norm into the convolution again from the current weights, or unfolds. */
+        void fold(boolean on) {
+            if (folded != null) {
+                folded.close();
+                folded = null;
+            }
+            if (on) {
+                folded = bn.fold(conv.weight());
+            }
         }
     }
 

@@ -8,10 +8,7 @@ import org.fewgen.nn.Conv2d;
 import org.fewgen.nn.Conv2d.Padding;
 import org.fewgen.nn.Layer;
 import org.fewgen.nn.Module;
-import org.fewgen.nn.Tensors;
 
-import ai.djl.ndarray.NDScope;
-import java.util.Map;
 
 /**
  * The two block types of MobileNetV2 and EfficientNet-lite, with timm's member names so that
@@ -40,11 +37,8 @@ final class InvertedResidualBlocks {
     }
 
     /**
-     * A convolution followed by its batch norm, which in eval mode can run as one convolution:
-     * eval-mode BN is the per-channel affine map y = (x − mean)·γ/√(var + eps) + β, so it folds
-     * into the conv's weight (scaled by γ/√(var + eps) per output channel) and a bias. The frozen
-     * feature network runs in every discriminator call, and folding removes one full pass over
-     * every activation (and its backward) per conv.
+     * A convolution followed by its batch norm, which in eval mode runs as one convolution
+     * ({@link BatchNorm2d#fold}): the frozen feature network runs in every discriminator call.
      *
      * <p>The folded tensors are a cache of the registered weights: {@link #fold} must run again
      * after the weights change ({@link InvertedResidualNetwork} does that on load).
@@ -55,24 +49,21 @@ final class InvertedResidualBlocks {
         private final int stride;
         private final int groups;
         private final Padding mode;
-        private final double eps;
-        private NDArray foldedWeight;
-        private NDArray foldedBias;
+        private BatchNorm2d.Folded folded;
 
         /** Pairs a conv made by {@link InvertedResidualBlocks#conv} with the BN that follows it. */
-        ConvBn(Conv2d conv, BatchNorm2d bn, int stride, int groups, double eps, Padding padding) {
+        ConvBn(Conv2d conv, BatchNorm2d bn, int stride, int groups, Padding padding) {
             this.conv = conv;
             this.bn = bn;
             this.stride = stride;
             this.groups = groups;
             this.mode = conv.getKernel() == 1 || stride == 1 ? Padding.SYMMETRIC : padding;
-            this.eps = eps;
         }
 
         NDArray forward(NDArray x, boolean training) {
             // a trainable weight needs its gradient, which the folded copy does not carry
-            if (foldedWeight != null && !training && !conv.getWeight().hasGradient()) {
-                return Conv2d.conv2d(x, foldedWeight, foldedBias, stride, conv.getKernel() / 2, groups, mode);
+            if (folded != null && !training && !conv.getWeight().hasGradient()) {
+                return Conv2d.conv2d(x, folded.weight(), folded.bias(), stride, conv.getKernel() / 2, groups, mode);
             }
             return bn.forward(conv.forward(x));
         }
@@ -80,27 +71,14 @@ final class InvertedResidualBlocks {
         /** Computes (or recomputes) the folded weight and bias from the current weights. */
         void fold() {
             unfold();
-            Tensors.noGrad(() -> {
-                try (NDScope scope = new NDScope()) {
-                    Map<String, NDArray> p = bn.stateDict();
-                    NDArray scale = p.get("weight").div(p.get("running_var").add(eps).sqrt());
-                    foldedWeight = conv.getWeight().mul(scale.reshape(-1, 1, 1, 1));
-                    foldedBias = p.get("bias").sub(p.get("running_mean").mul(scale));
-                    foldedWeight.setRequiresGradient(false);
-                    foldedBias.setRequiresGradient(false);
-                    scope.unregister(foldedWeight, foldedBias);
-                }
-                return null;
-            });
+            folded = bn.fold(conv.getWeight());
         }
 
         /** Drops the folded tensors; forward goes back to conv then BN. */
         void unfold() {
-            if (foldedWeight != null) {
-                foldedWeight.close();
-                foldedBias.close();
-                foldedWeight = null;
-                foldedBias = null;
+            if (folded != null) {
+                folded.close();
+                folded = null;
             }
         }
     }
@@ -119,9 +97,9 @@ final class InvertedResidualBlocks {
                            Padding padding) {
             super(manager);
             dw = new ConvBn(addChild("conv_dw", conv(manager, in, in, kernel, stride, in, padding)),
-                    addChild("bn1", new BatchNorm2d(manager, in, bnEps, 0.1)), stride, in, bnEps, padding);
+                    addChild("bn1", new BatchNorm2d(manager, in, bnEps, 0.1)), stride, in, padding);
             pw = new ConvBn(addChild("conv_pw", conv(manager, in, out, 1, 1, 1, padding)),
-                    addChild("bn2", new BatchNorm2d(manager, out, bnEps, 0.1)), 1, 1, bnEps, padding);
+                    addChild("bn2", new BatchNorm2d(manager, out, bnEps, 0.1)), 1, 1, padding);
             residual = stride == 1 && in == out;
         }
 
@@ -161,11 +139,11 @@ final class InvertedResidualBlocks {
             super(manager);
             int mid = in * expansion;
             pw = new ConvBn(addChild("conv_pw", conv(manager, in, mid, 1, 1, 1, padding)),
-                    addChild("bn1", new BatchNorm2d(manager, mid, bnEps, 0.1)), 1, 1, bnEps, padding);
+                    addChild("bn1", new BatchNorm2d(manager, mid, bnEps, 0.1)), 1, 1, padding);
             dw = new ConvBn(addChild("conv_dw", conv(manager, mid, mid, kernel, stride, mid, padding)),
-                    addChild("bn2", new BatchNorm2d(manager, mid, bnEps, 0.1)), stride, mid, bnEps, padding);
+                    addChild("bn2", new BatchNorm2d(manager, mid, bnEps, 0.1)), stride, mid, padding);
             pwl = new ConvBn(addChild("conv_pwl", conv(manager, mid, out, 1, 1, 1, padding)),
-                    addChild("bn3", new BatchNorm2d(manager, out, bnEps, 0.1)), 1, 1, bnEps, padding);
+                    addChild("bn3", new BatchNorm2d(manager, out, bnEps, 0.1)), 1, 1, padding);
             residual = stride == 1 && in == out;
         }
 

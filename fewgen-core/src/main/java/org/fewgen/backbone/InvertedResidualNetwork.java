@@ -61,7 +61,7 @@ public abstract class InvertedResidualNetwork extends FeatureNetwork {
         this.headChannels = headChannels;
         stem = new InvertedResidualBlocks.ConvBn(
                 addChild("conv_stem", InvertedResidualBlocks.conv(manager, 3, stemChannels, 3, 2, 1, padding)),
-                addChild("bn1", new BatchNorm2d(manager, stemChannels, bnEps, 0.1)), 2, 1, bnEps, padding);
+                addChild("bn1", new BatchNorm2d(manager, stemChannels, bnEps, 0.1)), 2, 1, padding);
         blocks = addChild("blocks", new Sequential(manager));
         int in = stemChannels;
         int feature = 0;
@@ -84,7 +84,7 @@ public abstract class InvertedResidualNetwork extends FeatureNetwork {
         }
         head = new InvertedResidualBlocks.ConvBn(
                 addChild("conv_head", InvertedResidualBlocks.conv(manager, in, headChannels, 1, 1, 1, padding)),
-                addChild("bn2", new BatchNorm2d(manager, headChannels, bnEps, 0.1)), 1, 1, bnEps, padding);
+                addChild("bn2", new BatchNorm2d(manager, headChannels, bnEps, 0.1)), 1, 1, padding);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.fewgen.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -37,6 +38,42 @@ public class BatchNorm2d extends Module implements Layer {
 
     public NDArray getWeight() {
         return weight;
+    }
+
+    /**
+     * A convolution's weight and bias with this eval-mode batch norm folded in, so that the pair
+     * runs as one convolution. Eval-mode BN is the per-channel affine map
+     * y = (x − mean)·γ/√(var + eps) + β: the weight is scaled by γ/√(var + eps) per output channel
+     * and the bias absorbs the rest. That removes a full pass over every activation (and its
+     * backward) per convolution; the result agrees with conv-then-BN to float rounding.
+     *
+     * <p>The folded tensors are a copy: fold again after the weights change. They carry no
+     * gradient and belong to no scope; close them when done.
+     *
+     * @param convWeight {@code (C_out, C_in/groups, kH, kW)}, {@code C_out} = this layer's channels;
+     *                   the convolution must have no bias of its own
+     */
+    public Folded fold(NDArray convWeight) {
+        return Tensors.noGrad(() -> {
+            try (NDScope scope = new NDScope()) {
+                NDArray scale = weight.div(runningVar.add(eps).sqrt());
+                NDArray w = convWeight.mul(scale.reshape(-1, 1, 1, 1));
+                NDArray b = bias.sub(runningMean.mul(scale));
+                w.setRequiresGradient(false);
+                b.setRequiresGradient(false);
+                scope.unregister(w, b);
+                return new Folded(w, b);
+            }
+        });
+    }
+
+    /** A convolution's weight and bias with a batch norm folded in ({@link #fold}). */
+    public record Folded(NDArray weight, NDArray bias) implements AutoCloseable {
+        @Override
+        public void close() {
+            weight.close();
+            bias.close();
+        }
     }
 
     @Override

@@ -122,6 +122,24 @@ class InceptionV3Test {
     }
 
     @Test
+    void foldedBatchNormAgreesWithSeparateOps() {
+        try (NDManager m = manager.newSubManager(); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            assertThat(net.isBatchNormFolded()).isTrue();
+            NDArray x = m.randomUniform(0, 1, new Shape(2, 3, 107, 107));
+            NDArray folded = net.pool3(x);
+            net.foldBatchNorm(false);
+            try {
+                NDArray separate = net.pool3(x);
+                assertThat(folded.allClose(separate, 1e-4, 1e-4, false)).isTrue();
+                assertThat(folded.contentEquals(separate)).as("the folded path ran").isFalse();
+            } finally {
+                net.foldBatchNorm(true);
+            }
+        }
+    }
+
+    @Test
     void averagePoolsIncludeOrExcludeThePaddingAsAsked() {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();

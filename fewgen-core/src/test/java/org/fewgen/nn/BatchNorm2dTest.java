@@ -42,4 +42,30 @@ class BatchNorm2dTest {
             assertThat(bn.getWeight().getFloat(0)).isEqualTo(1f);
         }
     }
+
+    @Test
+    void foldedIntoAConvolutionGivesConvolutionThenEvalBatchNorm() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(3);
+            for (int groups : new int[]{1, 4}) {
+                BatchNorm2d bn = new BatchNorm2d(m, 4, 1e-3, 0.1);
+                Tensors.copyInto(m.randomNormal(new Shape(4)), bn.getWeight());
+                Tensors.copyInto(m.randomNormal(new Shape(4)), bn.namedParameters().get("bias"));
+                Tensors.copyInto(m.randomNormal(new Shape(4)), bn.namedBuffers().get("running_mean"));
+                Tensors.copyInto(m.randomUniform(0.1f, 3f, new Shape(4)), bn.namedBuffers().get("running_var"));
+                bn.train(false);
+                NDArray w = m.randomNormal(new Shape(4, 4 / groups, 3, 3));
+                NDArray x = m.randomNormal(new Shape(2, 4, 5, 5));
+                NDArray separate = bn.forward(Conv2d.conv2d(x, w, null, 1, 1, groups, Conv2d.Padding.SYMMETRIC));
+                try (BatchNorm2d.Folded folded = bn.fold(w)) {
+                    NDArray one = Conv2d.conv2d(x, folded.weight(), folded.bias(), 1, 1, groups,
+                            Conv2d.Padding.SYMMETRIC);
+                    float scale = separate.abs().max().getFloat();
+                    assertThat(one.sub(separate).abs().max().getFloat()).as("groups " + groups)
+                            .isLessThan(1e-5f * scale);
+                    assertThat(folded.weight().hasGradient()).isFalse();
+                }
+            }
+        }
+    }
 }
