@@ -2,6 +2,7 @@ package org.fewgen.backbone;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -364,6 +365,8 @@ public final class InceptionV3 extends Module {
             if (foldedBf16 == null) {
                 foldedBf16 = Tensors.noGrad(() -> new BatchNorm2d.Folded(Autocast.lower(folded.weight()),
                         Autocast.lower(folded.bias())));
+                // made during some caller's forward: they outlive that caller's NDScope
+                NDScope.unregister(foldedBf16.weight(), foldedBf16.bias());
             }
             return foldedBf16;
         }
