@@ -2,6 +2,8 @@ package org.fewgen.backbone;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -191,7 +193,9 @@ public final class InceptionV3 extends Module {
                 mixed6e = y;
             }
         }
-        return new Outputs(mixed5d, mixed6e, y, FeatureNetwork.globalAverage(y));
+        NDArray mixed7c = Autocast.toFloat32(y);
+        return new Outputs(Autocast.toFloat32(mixed5d), Autocast.toFloat32(mixed6e), mixed7c,
+                FeatureNetwork.globalAverage(mixed7c));
     }
 
     /**
@@ -205,7 +209,7 @@ public final class InceptionV3 extends Module {
         for (Layer layer : layers) {
             y = layer.forward(y);
         }
-        return FeatureNetwork.globalAverage(y);
+        return FeatureNetwork.globalAverage(Autocast.toFloat32(y));
     }
 
     /** Whether the weights file brought the nsfwjs classifier {@code fc.0/3/6}. */
@@ -256,9 +260,12 @@ public final class InceptionV3 extends Module {
             return avg;
         }
         Shape xs = x.getShape();
-        try (NDArray ones = x.getManager().ones(new Shape(1, 1, xs.get(2), xs.get(3)), x.getDataType(), x.getDevice());
-             NDArray validFraction = JniUtils.avgPool(Tensors.pt(ones), k, s, p, false, true)) {
-            return avg.div(validFraction);
+        boolean bf16 = Autocast.isReduced(x);
+        try (NDArray ones = x.getManager().ones(new Shape(1, 1, xs.get(2), xs.get(3)),
+                     bf16 ? DataType.FLOAT32 : x.getDataType(), x.getDevice());
+             NDArray validFraction = JniUtils.avgPool(Tensors.pt(ones), k, s, p, false, true);
+             NDArray divisor = bf16 ? Autocast.lower(validFraction) : validFraction.duplicate()) {
+            return avg.div(divisor);
         }
     }
 
@@ -291,14 +298,21 @@ public final class InceptionV3 extends Module {
             return forward(x, weight, null);
         }
 
-        /** This convolution's shape and stride with another weight and a bias (a folded batch norm). */
+        /** This convolution's output as float32, computed in bf16 where {@link Autocast} lowers it. */
         NDArray forward(NDArray x, NDArray w, NDArray bias) {
-            if (Autocast.lowersConv(1, w.getShape().get(1), w.getShape().get(0))) {
-                NDArray b = Autocast.lower(bias);
-                return Autocast.raise(JniUtils.convolution(Tensors.pt(Autocast.lower(x)), Tensors.pt(Autocast.lower(w)),
-                        b == null ? null : Tensors.pt(b), new Shape(stride, stride), new Shape(padH, padW),
-                        new Shape(1, 1), 1));
+            if (lowered()) {
+                return Autocast.raise(convolve(Autocast.lower(x), Autocast.lower(w), Autocast.lower(bias)));
             }
+            return convolve(x, w, bias);
+        }
+
+        /** Whether {@link Autocast} computes this convolution in bf16 now. */
+        boolean lowered() {
+            return Autocast.lowersConv(1, weight.getShape().get(1), weight.getShape().get(0));
+        }
+
+        /** This convolution's shape and stride with another weight and bias, in their type (no casts). */
+        NDArray convolve(NDArray x, NDArray w, NDArray bias) {
             return JniUtils.convolution(Tensors.pt(x), Tensors.pt(w), bias == null ? null : Tensors.pt(bias),
                     new Shape(stride, stride), new Shape(padH, padW), new Shape(1, 1), 1);
         }
@@ -317,6 +331,8 @@ public final class InceptionV3 extends Module {
         private final KernelConv conv;
         private final BatchNorm2d bn;
         private BatchNorm2d.Folded folded;
+        /** bf16 copies of the folded weight and bias, made on the first bf16 forward. */
+        private BatchNorm2d.Folded foldedBf16;
 
         BasicConv2d(NDManager manager, int in, int out, int kh, int kw, int stride, int padH, int padW) {
             super(manager);
@@ -331,12 +347,36 @@ public final class InceptionV3 extends Module {
 
         @Override
         public NDArray forward(NDArray x) {
-            NDArray y = folded != null ? conv.forward(x, folded.weight(), folded.bias()) : bn.forward(conv.forward(x));
+            NDArray y;
+            if (folded == null) {
+                y = bn.forward(conv.forward(Autocast.toFloat32(x)));
+            } else if (conv.lowered()) {
+                // the output stays bf16 for the next layer, as under autocast: with a cast in and
+                // out of every layer bf16 gained Inception 1.22-1.27x, autocast 1.74-1.78x (docs/benchmarks.md)
+                BatchNorm2d.Folded wb = foldedBf16();
+                y = conv.convolve(Autocast.isReduced(x) ? x : Autocast.lower(x), wb.weight(), wb.bias());
+            } else {
+                y = conv.convolve(Autocast.toFloat32(x), folded.weight(), folded.bias());
+            }
             return JniUtils.relu(Tensors.pt(y));
         }
 
+        private synchronized BatchNorm2d.Folded foldedBf16() {
+            if (foldedBf16 == null) {
+                foldedBf16 = Tensors.noGrad(() -> new BatchNorm2d.Folded(Autocast.lower(folded.weight()),
+                        Autocast.lower(folded.bias())));
+                // made during some caller's forward: they outlive that caller's NDScope
+                NDScope.unregister(foldedBf16.weight(), foldedBf16.bias());
+            }
+            return foldedBf16;
+        }
+
         /** Folds the batch norm into the convolution again from the current weights, or unfolds. */
-        void fold(boolean on) {
+        synchronized void fold(boolean on) {
+            if (foldedBf16 != null) {
+                foldedBf16.close();
+                foldedBf16 = null;
+            }
             if (folded != null) {
                 folded.close();
                 folded = null;

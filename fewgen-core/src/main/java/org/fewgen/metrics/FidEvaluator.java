@@ -142,8 +142,9 @@ public final class FidEvaluator implements AutoCloseable {
     public DatasetStats realStats(String dataFingerprint, int resolution, long count,
                                   Supplier<Iterator<NDArray>> batches, boolean keepFeatures) {
         boolean keep = keepFeatures || smallSet(count);
-        // features computed in bf16 differ from fp32 ones: never mix the two through the cache
-        String networkId = network.id() + (org.fewgen.nn.Autocast.lowers() ? "+bf16" : "");
+        // features computed in bf16 differ from fp32 ones: never mix the two through the cache;
+        // "activations" since Inception keeps bf16 between layers (older entries cast per layer)
+        String networkId = network.id() + (org.fewgen.nn.Autocast.lowers() ? "+bf16-activations" : "");
         StatsCache.Key key = new StatsCache.Key(dataFingerprint, networkId, resolution, count);
         if (cache != null) {
             var hit = cache.load(key, keep);

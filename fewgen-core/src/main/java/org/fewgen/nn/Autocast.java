@@ -26,7 +26,9 @@ import java.io.UncheckedIOException;
  *
  * <p>Unlike autocast, activations between layers stay float32: DJL 0.35.1 has no bfloat16 type
  * (a bf16 tensor reads as {@code UNKNOWN} in Java and {@code toType(BFLOAT16)} aborts the JVM), so
- * no bf16 tensor leaves this class's callers. The casts themselves run in two one-line TorchScript
+ * no bf16 tensor leaves this class's callers. One exception: Inception v3, which is never trained,
+ * keeps its activations in bf16 from its second convolution to its pooled output, as autocast
+ * would (a bf16 tensor can pass through native ops; only Java-side type checks reject it). The casts themselves run in two one-line TorchScript
  * modules ({@code to_bf16.pt}, {@code to_fp32.pt}, written by {@code tools/make_cast_modules.py}),
  * because DJL's {@code toType} runs without autograd and would cut the gradient.
  *
@@ -138,8 +140,13 @@ public final class Autocast {
         if (x == null) {
             return null;
         }
+        return isReduced(x) ? raise(x) : x;
+    }
+
+    /** Whether {@code x} is a reduced-precision float: bf16 (which reads as {@code UNKNOWN} in DJL) or fp16. */
+    public static boolean isReduced(NDArray x) {
         DataType t = x.getDataType();
-        return t == DataType.UNKNOWN || t == DataType.BFLOAT16 || t == DataType.FLOAT16 ? raise(x) : x;
+        return t == DataType.UNKNOWN || t == DataType.BFLOAT16 || t == DataType.FLOAT16;
     }
 
     /** The two cast modules, loaded once on first use. */
