@@ -142,9 +142,7 @@ public final class FidEvaluator implements AutoCloseable {
     public DatasetStats realStats(String dataFingerprint, int resolution, long count,
                                   Supplier<Iterator<NDArray>> batches, boolean keepFeatures) {
         boolean keep = keepFeatures || smallSet(count);
-        // features computed in bf16 differ from fp32 ones: never mix the two through the cache;
-        // "activations" since Inception keeps bf16 between layers (older entries cast per layer)
-        String networkId = network.id() + (org.fewgen.nn.Autocast.lowers() ? "+bf16-activations" : "");
+        String networkId = networkId();
         StatsCache.Key key = new StatsCache.Key(dataFingerprint, networkId, resolution, count);
         if (cache != null) {
             var hit = cache.load(key, keep);
@@ -341,7 +339,7 @@ public final class FidEvaluator implements AutoCloseable {
                 k = KernelDistance.compute(r, f, KernelDistance.DEFAULT_SUBSETS, KernelDistance.DEFAULT_SUBSET_SIZE, KID_SEED);
             }
         }
-        return new Result(fid, k, real.count(), fake.count(), real.fromCache(), network.describe(), network.id(),
+        return new Result(fid, k, real.count(), fake.count(), real.fromCache(), network.describe(), networkId(),
                 network.standard(), (System.nanoTime() - t0) / 1e9);
     }
 
@@ -402,6 +400,15 @@ public final class FidEvaluator implements AutoCloseable {
             m.put("seconds", seconds);
             return m;
         }
+    }
+
+    /**
+     * The network's identity with the precision its features are computed in: features computed
+     * in bf16 differ from fp32 ones, so the cache never mixes the two and a FID's JSON says which
+     * it was ("activations" since Inception keeps bf16 between layers; older entries cast per layer).
+     */
+    private String networkId() {
+        return network.id() + (org.fewgen.nn.Autocast.lowers() ? "+bf16-activations" : "");
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Real-set statistics embedded in bf16 and in fp32 are cached apart: FID never mixes the two. */
+/** Real-set statistics embedded in bf16 and in fp32 are cached apart: FID never mixes the two, and its JSON says which. */
 class Bf16StatsCacheTest {
 
     @TempDir
@@ -33,6 +33,15 @@ class Bf16StatsCacheTest {
             }
             assertThat(eval.realStats(set, 0, false).fromCache()).as("fp32 again").isTrue();
             assertThat(net.imagesEmbedded).isEqualTo(40);
+
+            DatasetStats real = eval.realStats(set, 0, false);
+            assertThat(eval.evaluate(real, real, false).toJson().get("network")).as("fp32 FID's JSON")
+                    .isEqualTo(net.id());
+            try (Autocast.Scope s = Autocast.enter(Precision.BF16)) {
+                DatasetStats realBf16 = eval.realStats(set, 0, false);
+                assertThat(eval.evaluate(realBf16, realBf16, false).toJson().get("network")).as("bf16 FID's JSON")
+                        .isEqualTo(net.id() + "+bf16-activations");
+            }
         }
     }
 }
