@@ -263,9 +263,13 @@ public final class InceptionV3 extends Module {
         boolean bf16 = Autocast.isReduced(x);
         try (NDArray ones = x.getManager().ones(new Shape(1, 1, xs.get(2), xs.get(3)),
                      bf16 ? DataType.FLOAT32 : x.getDataType(), x.getDevice());
-             NDArray validFraction = JniUtils.avgPool(Tensors.pt(ones), k, s, p, false, true);
-             NDArray divisor = bf16 ? Autocast.lower(validFraction) : validFraction.duplicate()) {
-            return avg.div(divisor);
+             NDArray validFraction = JniUtils.avgPool(Tensors.pt(ones), k, s, p, false, true)) {
+            if (!bf16) {
+                return avg.div(validFraction);
+            }
+            try (NDArray divisor = Autocast.lower(validFraction)) {
+                return avg.div(divisor);
+            }
         }
     }
 
@@ -295,15 +299,10 @@ public final class InceptionV3 extends Module {
 
         @Override
         public NDArray forward(NDArray x) {
-            return forward(x, weight, null);
-        }
-
-        /** This convolution's output as float32, computed in bf16 where {@link Autocast} lowers it. */
-        NDArray forward(NDArray x, NDArray w, NDArray bias) {
             if (lowered()) {
-                return Autocast.raise(convolve(Autocast.lower(x), Autocast.lower(w), Autocast.lower(bias)));
+                return Autocast.raise(convolve(Autocast.lower(x), Autocast.lower(weight), null));
             }
-            return convolve(x, w, bias);
+            return convolve(x, weight, null);
         }
 
         /** Whether {@link Autocast} computes this convolution in bf16 now. */
