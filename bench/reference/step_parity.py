@@ -516,6 +516,8 @@ def compare_trajectory(repo, case_dir, case):
     step it touches."""
     trajectory = []
     _, _, before, after = official_step(repo, case_dir, double=True, trajectory=trajectory)
+    with open(os.path.join(case_dir, "official-float64.json"), "w") as f:   # for official_trajectory.py
+        json.dump([{k: float(v) for k, v in r.items()} for r in trajectory], f)
     mine, _ = read_safetensors(os.path.join(case_dir, "after-float64.safetensors"))
     mine32, _ = read_safetensors(os.path.join(case_dir, "after.safetensors"))
     names = ("loss_G", "loss_D", "D_real", "D_fake")
