@@ -70,6 +70,24 @@ def save_png(array, path):
     Image.fromarray(img).save(path)
 
 
+def sample_latents(seed, count):
+    """The latents of a run's sample sets (--sample-seed): the same for every set, G_ema's or G's."""
+    import torch
+    return torch.from_numpy(np.random.default_rng(seed).standard_normal((count, 256)).astype(np.float32))
+
+
+def write_samples(generator, z, folder):
+    """generator's images of latents z, 32 at a time, as PNGs 0000.png... in folder; returns them."""
+    import torch
+    os.makedirs(folder, exist_ok=True)
+    with torch.no_grad():
+        images = np.concatenate([generator(z[i:i + 32], torch.zeros(len(z[i:i + 32]), 0)).clamp(-1, 1).numpy()
+                                 for i in range(0, len(z), 32)])
+    for i, img in enumerate(images):
+        save_png(img, os.path.join(folder, f"{i:04d}.png"))
+    return images
+
+
 def grid(images, cols):
     n, c, h, w = images.shape
     rows = (n + cols - 1) // cols
@@ -190,8 +208,7 @@ def main():
     logits = []
     D.register_forward_hook(lambda m, i, o: logits.append(o.detach().double()))
 
-    z_samples = torch.from_numpy(np.random.default_rng(args.sample_seed)
-                                 .standard_normal((args.samples, 256)).astype(np.float32))
+    z_samples = sample_latents(args.sample_seed, args.samples)
     c0 = torch.zeros(args.batch, 0)
     ema_kimg = args.batch * 10 / 32
     total = int(np.ceil(args.kimg * 1000 / args.batch - 1e-9))
@@ -201,15 +218,7 @@ def main():
 
     def evaluate(nimg):
         folder = os.path.join(args.out, f"samples-{nimg / 1000:07.3f}")
-        os.makedirs(folder, exist_ok=True)
-        outs = []
-        with torch.no_grad():
-            for i in range(0, args.samples, 32):
-                z = z_samples[i:i + 32]
-                outs.append(G_ema(z, torch.zeros(len(z), 0)).clamp(-1, 1).numpy())
-        images = np.concatenate(outs)
-        for i, img in enumerate(images):
-            save_png(img, os.path.join(folder, f"{i:04d}.png"))
+        images = write_samples(G_ema, z_samples, folder)
         save_png(grid(images[:64], 8), os.path.join(args.out, f"fakes-{nimg / 1000:07.3f}.png"))
         log.write(json.dumps({"event": "samples", "kimg": nimg / 1000, "folder": folder}) + "\n")
         log.flush()

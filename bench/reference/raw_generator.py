@@ -33,10 +33,9 @@ def fewgen_raw(src, dst):
 
 
 def official_raw(state_file, out):
-    import numpy as np
     import torch
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from learning_curve import build, load, mobilenetv2, read_safetensors, save_png
+    from learning_curve import build, load, mobilenetv2, read_safetensors, sample_latents, write_samples
     saved = torch.load(state_file)
     a = saved["args"]
     weights, _ = read_safetensors(a["weights"])
@@ -45,15 +44,8 @@ def official_raw(state_file, out):
     G, _ = build(a["repo"], a["res"], a["generator"], a["d_conv"], a["ngf"], features)
     G.load_state_dict(saved["G"])
     G.eval().requires_grad_(False)
-    z = torch.from_numpy(np.random.default_rng(a["sample_seed"]).standard_normal((a["samples"], 256)).astype(np.float32))
-    os.makedirs(out, exist_ok=True)
-    with torch.no_grad():
-        images = np.concatenate([G(z[i:i + 32], torch.zeros(len(z[i:i + 32]), 0)).clamp(-1, 1).numpy()
-                                 for i in range(0, len(z), 32)])
-    for i, img in enumerate(images):
-        save_png(img, os.path.join(out, f"{i:04d}.png"))
+    images = write_samples(G, sample_latents(a["sample_seed"], a["samples"]), out)
     print(f"{state_file}: step {saved['step']}, {len(images)} samples of G in {out}")
-
 
 if __name__ == "__main__":
     if len(sys.argv) != 4 or sys.argv[1] not in ("fewgen", "official"):
