@@ -19,8 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import step_parity  # noqa: E402
-
-NAMES = ("loss_G", "loss_D", "D_real", "D_fake")
+from step_parity import TRAJECTORY_NAMES as NAMES  # noqa: E402
 
 
 def main():
@@ -35,9 +34,7 @@ def main():
         ref = json.load(f)
     mine = []
     step_parity.official_step(args.repo, args.case, double=True, threads=args.threads, trajectory=mine)
-    mine = [{k: float(v) for k, v in r.items()} for r in mine]
-    with open(os.path.join(args.case, f"official-float64-{args.threads}t.json"), "w") as f:
-        json.dump(mine, f)
+    step_parity.save_trajectory(os.path.join(args.case, f"official-float64-{args.threads}t.json"), mine)
     first = None
     for k, (a, b) in enumerate(zip(mine, ref)):
         d = [abs(a[n] - b[n]) for n in NAMES]

@@ -508,6 +508,16 @@ def report_input_gradient(repo, case_dir):
           + ", ".join(f"{k} {rel(v, exact):.2e}" for k, v in rows.items()))
 
 
+# what a trajectory records per step, in fewgen's step_losses order
+TRAJECTORY_NAMES = ("loss_G", "loss_D", "D_real", "D_fake")
+
+
+def save_trajectory(path, trajectory):
+    """An official trajectory (a list of per-step dicts of TRAJECTORY_NAMES) as JSON."""
+    with open(path, "w") as f:
+        json.dump([{k: float(v) for k, v in r.items()} for r in trajectory], f)
+
+
 def compare_trajectory(repo, case_dir, case):
     """fewgen's and the official steps over a trajectory, both in float64 from the same state with
     the same latents, real batches and augmentation draws: the losses step by step, then every
@@ -516,11 +526,10 @@ def compare_trajectory(repo, case_dir, case):
     step it touches."""
     trajectory = []
     _, _, before, after = official_step(repo, case_dir, double=True, trajectory=trajectory)
-    with open(os.path.join(case_dir, "official-float64.json"), "w") as f:   # for official_trajectory.py
-        json.dump([{k: float(v) for k, v in r.items()} for r in trajectory], f)
+    save_trajectory(os.path.join(case_dir, "official-float64.json"), trajectory)   # for official_trajectory.py
     mine, _ = read_safetensors(os.path.join(case_dir, "after-float64.safetensors"))
     mine32, _ = read_safetensors(os.path.join(case_dir, "after.safetensors"))
-    names = ("loss_G", "loss_D", "D_real", "D_fake")
+    names = TRAJECTORY_NAMES
     print(f"{case}: {len(trajectory)} steps in float64; |fewgen - official| per step (fewgen's float32 run beside)")
     worst = 0.0
     for k, ref in enumerate(trajectory):
