@@ -50,21 +50,23 @@ def stats(G, D):
                 ema_std=xe.std().item(), ema_colour_div=xe.mean(dim=(2, 3)).std(dim=0).mean().item(),
                 D_real=lr_, D_fake=lf, margin=lr_ - lf, G_sigma_mean=float(np.mean(sig)), D_sigma_mean=float(np.mean(dsig)))
 
+def modules():
+    """The official G and D as learning_curve.py builds them (its settings), drawing from torch's stream."""
+    fnet = mobilenetv2(); load(fnet, fn_state, "feature network")
+    G, D = build(repo, 64, "dsc", "dsc", 32, fnet)
+    # calc_channels ran the feature network in training mode: restore the published statistics
+    load(fnet, fn_state, "feature network")
+    return G, D
+
 rows = {"official": [], "fewgen": []}
 for s in range(first, last + 1):
     torch.manual_seed(s)
-    fnet = mobilenetv2(); load(fnet, fn_state, "fn")
-    G, D = build(repo, 64, "dsc", "dsc", 32, fnet)
-    if s == first: point_d_input_at(128)   # D input 128, as the curves
-    load(fnet, fn_state, "fn")
+    G, D = modules()
+    if s == first: point_d_input_at(128)   # D input 128, as the curves (needs the modules imported)
     rows["official"].append(stats(G, D))
-    fnet2 = mobilenetv2(); load(fnet2, fn_state, "fn")
-    G2, D2 = build(repo, 64, "dsc", "dsc", 32, fnet2)
-    load(fnet2, fn_state, "fn")
-    st, _ = exported_state(os.path.join(args.inits, f"s{s}"))
-    Ge = copy.deepcopy(G2)
-    load_fewgen_state(st, G2, Ge, D2)
-    rows["fewgen"].append(stats(G2, D2))
+    G, D = modules()
+    load_fewgen_state(exported_state(os.path.join(args.inits, f"s{s}"))[0], G, copy.deepcopy(G), D)
+    rows["fewgen"].append(stats(G, D))
     print(s, flush=True)
 keys = rows["official"][0].keys()
 for k in keys:

@@ -47,6 +47,7 @@ def official_raw(state_file, out):
     images = write_samples(G, sample_latents(a["sample_seed"], a["samples"]), out)
     print(f"{state_file}: step {saved['step']}, {len(images)} samples of G in {out}")
 
+
 if __name__ == "__main__":
     if len(sys.argv) != 4 or sys.argv[1] not in ("fewgen", "official"):
         raise SystemExit(__doc__)

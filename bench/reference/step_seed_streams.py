@@ -1,22 +1,28 @@
-"""Are the draws after fewgen's per-step reseeding (GanTrainer.stepSeed: seed·1000003 + step) related from one
-step to the next? For each step s, 64 uniform draws after torch.manual_seed(seed·1000003 + s); prints, per lag,
-the χ² of the differences between steps (mod 1, 32 bins; uniform for independent streams) and the largest χ²
-of one position (16 bins). docs/quality.md, "Twins on the fresh seeds".
+"""Are the draws after fewgen's per-step reseeding related from one step to the next? The step seeds are
+the run's own, read from a TwinExport folder (meta.txt's step_seed_of_first, the seed of step 0, then one
+more per step, as learning_curve.py --twin reseeds). For each step, 64 uniform draws after
+torch.manual_seed(step seed); prints, per lag, the χ² of the differences between steps (mod 1, 32 bins;
+uniform for independent streams) and the largest χ² of one position (16 bins). docs/quality.md, "Twins
+on the fresh seeds".
 
-  /usr/bin/python3 bench/reference/step_seed_streams.py --seed 8 --steps 8000
+  /usr/bin/python3 bench/reference/step_seed_streams.py --choices runs/twin-fresh/twin-s8/fewgen-choices --steps 8000
 """
 import argparse
+import os
+
 import numpy as np
 import torch
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--seed", type=int, default=8)
+ap.add_argument("--choices", required=True, help="a TwinExport folder (learning_curves.sh SIDES=twin writes OUT/twin-sS/fewgen-choices)")
 ap.add_argument("--steps", type=int, default=8000)
 args = ap.parse_args()
+meta = dict(line.split("=", 1) for line in open(os.path.join(args.choices, "meta.txt")).read().split())
+first = int(meta["step_seed_of_first"])
 torch.set_num_threads(1)
 U = []
-for s in range(1, args.steps + 1):
-    torch.manual_seed(args.seed * 1000003 + s)
+for s in range(args.steps):
+    torch.manual_seed(first + s)
     U.append(torch.rand(64, dtype=torch.float32).numpy())
 U = np.array(U)
 for lag in (1, 2, 3, 7, 64, 256):
